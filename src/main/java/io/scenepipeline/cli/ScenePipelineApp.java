@@ -1,0 +1,147 @@
+package io.scenepipeline.cli;
+
+import io.scenepipeline.config.PipelineConfiguration;
+import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.config.SettingsException;
+import io.scenepipeline.run.RunStats;
+import io.scenepipeline.simulator.ProviderSimulator;
+import io.scenepipeline.simulator.SimulatorSettings;
+import org.apache.camel.main.Main;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The scene-pipeline command (interface.md §2). Boots camel-main with the working directory's settings, and adds
+ * only what the CLI needs: {@code --simulate}, {@code --once} and plan files to submit.
+ */
+public final class ScenePipelineApp {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_SETUP = 1;
+    static final int EXIT_DEAD_LETTERED = 2;
+
+    private ScenePipelineApp() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, Path.of("").toAbsolutePath()));
+    }
+
+    static int run(String[] args, Path workingDirectory) {
+        CliArgs cli;
+        try {
+            cli = CliArgs.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("scene-pipeline: " + e.getMessage());
+            System.err.println(CliArgs.USAGE);
+            return EXIT_SETUP;
+        }
+        if (cli.help()) {
+            System.out.println(CliArgs.USAGE);
+            return EXIT_OK;
+        }
+        ProviderSimulator simulator = null;
+        try {
+            AppProperties props = AppProperties.load(workingDirectory, System.getenv(), System.getProperties());
+            if (cli.simulate()) {
+                simulator = ProviderSimulator.start(simulatorSettings(props));
+                for (String key : new String[] {"replicate.base-url", "elevenlabs.base-url", "facerig.base-url"}) {
+                    props.set(key, simulator.baseUrl());
+                }
+                props.set("replicate.api-token", "simulator-token");
+                props.set("elevenlabs.api-key", "simulator-key");
+            }
+            PipelineSettings settings = PipelineSettings.from(props::get);
+            submit(cli, settings.inbox());
+            return runCamel(cli, props);
+        } catch (SettingsException e) {
+            System.err.println("scene-pipeline: bad setting " + e.getMessage());
+            return EXIT_SETUP;
+        } catch (StartupException e) {
+            System.err.println("scene-pipeline: " + e.getMessage());
+            return EXIT_SETUP;
+        } catch (IOException e) {
+            System.err.println("scene-pipeline: " + e);
+            return EXIT_SETUP;
+        } finally {
+            if (simulator != null) {
+                simulator.close();
+            }
+        }
+    }
+
+    private static int runCamel(CliArgs cli, AppProperties props) {
+        RunStats stats = new RunStats();
+        Main main = new Main();
+        main.setOverrideProperties(props.effective());
+        main.bind(PipelineConfiguration.RUN_STATS, stats);
+        OnceWatcher watcher = cli.once() ? new OnceWatcher(main) : null;
+        if (watcher != null) {
+            main.addMainListener(watcher);
+        }
+        try {
+            main.run();
+        } catch (Exception e) {
+            throw new StartupException("could not start: " + rootMessage(e));
+        }
+        if (main.getCamelContext() == null && watcher != null && !watcher.started()) {
+            throw new StartupException("could not start (see the log above)");
+        }
+        if (watcher != null && watcher.failure() != null) {
+            throw new StartupException(watcher.failure());
+        }
+        if (watcher != null && !watcher.started()) {
+            throw new StartupException("could not start (see the log above)");
+        }
+        return stats.deadLetteredCount() > 0 ? EXIT_DEAD_LETTERED : EXIT_OK;
+    }
+
+    /** Copies each plan file into the inbox under a temporary name, then renames it (the inbox never sees half a file). */
+    static void submit(CliArgs cli, Path inbox) throws IOException {
+        if (cli.plans().isEmpty()) {
+            return;
+        }
+        Files.createDirectories(inbox);
+        for (Path plan : cli.plans()) {
+            if (!Files.isRegularFile(plan)) {
+                throw new NoSuchFileException(plan.toString(), null, "plan file not found");
+            }
+            Path target = inbox.resolve(plan.getFileName().toString());
+            Path tmp = inbox.resolve("." + plan.getFileName() + ".submitting");
+            Files.copy(plan, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static SimulatorSettings simulatorSettings(AppProperties props) {
+        try {
+            return new SimulatorSettings(Long.parseLong(props.get("simulator.prediction-ms")),
+                    Long.parseLong(props.get("simulator.latency-ms")), Double.parseDouble(props.get("simulator.fault-rate")),
+                    Long.parseLong(props.get("simulator.file-ttl")));
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new SettingsException("simulator.*: prediction-ms, latency-ms and file-ttl must be whole numbers and fault-rate a number (" + e.getMessage() + ")");
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            if (t instanceof SettingsException) {
+                break;
+            }
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** A failure to start, reported as one line. */
+    static final class StartupException extends RuntimeException {
+        StartupException(String message) {
+            super(message);
+        }
+    }
+}

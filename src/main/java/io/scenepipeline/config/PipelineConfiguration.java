@@ -1,0 +1,65 @@
+package io.scenepipeline.config;
+
+import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
+import io.scenepipeline.provider.facerig.FaceRigSteps;
+import io.scenepipeline.provider.replicate.ReplicateSteps;
+import io.scenepipeline.retry.FailureClassifier;
+import io.scenepipeline.retry.StepFailureHandler;
+import io.scenepipeline.run.PlanLifecycle;
+import io.scenepipeline.run.RunStats;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Binds the pipeline's beans, built from the validated {@link PipelineSettings}, before the YAML routes load
+ * (camel-main {@code camel.main.configuration-classes}).
+ */
+public class PipelineConfiguration implements CamelConfiguration {
+
+    /** Registry name of the {@link RunStats}; the CLI may bind its own before startup. */
+    public static final String RUN_STATS = "runStats";
+
+    @Override
+    public void configure(CamelContext context) {
+        PipelineSettings settings = PipelineSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
+        ensureWritable("pipeline.inbox", settings.inbox());
+        ensureWritable("pipeline.outbox", settings.outbox());
+        ensureWritable("pipeline.dead-letter", settings.deadLetter());
+        ensureWritable("pipeline.work", settings.work());
+
+        Registry registry = context.getRegistry();
+        RunStats stats = registry.lookupByNameAndType(RUN_STATS, RunStats.class);
+        if (stats == null) {
+            stats = new RunStats();
+            registry.bind(RUN_STATS, stats);
+        }
+        FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retryableStatusCodes());
+        registry.bind("pipelineSettings", settings);
+        registry.bind("failureClassifier", classifier);
+        for (String component : PipelineSettings.RETRY_COMPONENTS) {
+            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier));
+        }
+        registry.bind("planLifecycle", new PlanLifecycle(settings, stats));
+        registry.bind("replicate", new ReplicateSteps(settings));
+        registry.bind("elevenlabs", new ElevenLabsSteps(settings));
+        registry.bind("facerig", new FaceRigSteps());
+        registry.bind("sceneExecutor", context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "scene", settings.sceneConcurrency()));
+    }
+
+    static void ensureWritable(String key, Path folder) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException | RuntimeException e) {
+            throw new SettingsException(key + ": cannot create folder " + folder.toAbsolutePath() + " (" + e.getMessage() + ")");
+        }
+        if (!Files.isDirectory(folder) || !Files.isWritable(folder)) {
+            throw new SettingsException(key + ": folder " + folder.toAbsolutePath() + " is not writable");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.scenepipeline.config;
+
+import io.scenepipeline.provider.replicate.ReplicateModel;
+import io.scenepipeline.retry.Backoff;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting the pipeline's own code reads, validated once at startup. A bad value stops startup with a
+ * {@link SettingsException} naming the key.
+ */
+public record PipelineSettings(
+        Path inbox, Path outbox, Path deadLetter, Path work,
+        int sceneConcurrency, boolean storyboardEnabled, boolean faceRigEnabled,
+        Map<String, Backoff> retry, String retryableStatusCodes,
+        URI replicateBaseUrl, String replicateToken, ReplicateModel imageModel, ReplicateModel videoModel,
+        long pollInterval, long predictionTimeout, List<String> transientErrors, String videoResolution,
+        long maxInlineImageBytes,
+        URI elevenlabsBaseUrl, String elevenlabsKey, String voiceId, String elevenlabsModel, String elevenlabsOutputFormat,
+        URI facerigBaseUrl) {
+
+    public static final List<String> RETRY_COMPONENTS = List.of("video", "facerig", "storyboard");
+
+    /** The retry component of text-to-image: {@code storyboard} when the storyboard is enabled, else {@code video}. */
+    public String imageRetryComponent() {
+        return storyboardEnabled ? "storyboard" : "video";
+    }
+
+    /** @param lookup resolves a key to its (placeholder-resolved) value, or null */
+    public static PipelineSettings from(Function<String, String> lookup) {
+        Reader r = new Reader(lookup);
+        Map<String, Backoff> retry = RETRY_COMPONENTS.stream().collect(Collectors.toMap(c -> c, c -> new Backoff(
+                r.integer("retry." + c + ".maximumRedeliveries", 0, 100),
+                r.longValue("retry." + c + ".redeliveryDelay", 0),
+                r.decimal("retry." + c + ".backOffMultiplier", 1.0),
+                r.longValue("retry." + c + ".maximumRedeliveryDelay", 0),
+                r.optionalDecimal("retry." + c + ".collisionAvoidanceFactor", 0.0, 0.0, 1.0))));
+        String statusCodes = r.required("retry.retryable-status-codes");
+        for (String code : statusCodes.split(",")) {
+            if (!code.trim().matches("[1-5][0-9][0-9]")) {
+                throw new SettingsException("retry.retryable-status-codes: must be a comma-separated list of HTTP statuses, got '" + statusCodes + "'");
+            }
+        }
+        return new PipelineSettings(
+                r.path("pipeline.inbox"), r.path("pipeline.outbox"), r.path("pipeline.dead-letter"), r.path("pipeline.work"),
+                r.integer("pipeline.scene-concurrency", 1, 1000),
+                r.bool("pipeline.storyboard.enabled"), r.bool("pipeline.face-rig.enabled"),
+                retry, statusCodes,
+                r.url("replicate.base-url"), r.secret("replicate.api-token", "REPLICATE_API_TOKEN"),
+                r.model("replicate.image-model", ReplicateModel.Kind.IMAGE),
+                r.model("replicate.video-model", ReplicateModel.Kind.VIDEO),
+                r.longValue("replicate.poll-interval", 1), r.longValue("replicate.prediction-timeout", 1),
+                Arrays.stream(r.required("replicate.transient-errors").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                r.oneOf("replicate.video-resolution", List.of("480p", "720p", "1080p")),
+                r.longValue("replicate.max-inline-image-bytes", 0),
+                r.url("elevenlabs.base-url"), r.secret("elevenlabs.api-key", "ELEVENLABS_API_KEY"),
+                r.matching("elevenlabs.voice-id", "[A-Za-z0-9]{1,64}", "an ElevenLabs voice id"),
+                r.required("elevenlabs.model-id"),
+                r.matching("elevenlabs.output-format", "(wav|pcm)_(8000|16000|22050|24000|32000|44100|48000)", "wav_<rate> or pcm_<rate>"),
+                r.url("facerig.base-url"));
+    }
+
+    /** Reads and checks single values; every message names the key. */
+    private record Reader(Function<String, String> lookup) {
+
+        String required(String key) {
+            String v = lookup.apply(key);
+            if (v == null || v.isBlank()) {
+                throw new SettingsException(key + ": is not set");
+            }
+            return v.trim();
+        }
+
+        String secret(String key, String env) {
+            String v = lookup.apply(key);
+            if (v == null || v.isBlank()) {
+                throw new SettingsException(key + ": is not set (set the " + env + " environment variable, or use --simulate)");
+            }
+            return v.trim();
+        }
+
+        Path path(String key) {
+            String v = required(key);
+            try {
+                return Path.of(v);
+            } catch (RuntimeException e) {
+                throw new SettingsException(key + ": is not a valid folder path: '" + v + "'");
+            }
+        }
+
+        int integer(String key, int min, int max) {
+            String v = required(key);
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    throw new SettingsException(key + ": must be between " + min + " and " + max + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new SettingsException(key + ": must be a whole number, got '" + v + "'");
+            }
+        }
+
+        long longValue(String key, long min) {
+            String v = required(key);
+            try {
+                long n = Long.parseLong(v);
+                if (n < min) {
+                    throw new SettingsException(key + ": must be at least " + min + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new SettingsException(key + ": must be a whole number of milliseconds, got '" + v + "'");
+            }
+        }
+
+        double decimal(String key, double min) {
+            String v = required(key);
+            try {
+                double d = Double.parseDouble(v);
+                if (!Double.isFinite(d) || d < min) {
+                    throw new SettingsException(key + ": must be a number of at least " + min + ", got " + v);
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new SettingsException(key + ": must be a number, got '" + v + "'");
+            }
+        }
+
+        double optionalDecimal(String key, double fallback, double min, double max) {
+            String v = lookup.apply(key);
+            if (v == null || v.isBlank()) {
+                return fallback;
+            }
+            double d = decimal(key, min);
+            if (d > max) {
+                throw new SettingsException(key + ": must be between " + min + " and " + max + ", got " + v);
+            }
+            return d;
+        }
+
+        boolean bool(String key) {
+            String v = required(key);
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new SettingsException(key + ": must be true or false, got '" + v + "'");
+            }
+            return Boolean.parseBoolean(v);
+        }
+
+        URI url(String key) {
+            String v = required(key);
+            try {
+                URI uri = URI.create(v);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new SettingsException(key + ": must be an http(s) URL, got '" + v + "'");
+                }
+                if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    throw new SettingsException(key + ": must not carry a query or fragment, got '" + v + "'");
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(key + ": is not a valid URL: '" + v + "'");
+            }
+        }
+
+        ReplicateModel model(String key, ReplicateModel.Kind kind) {
+            String v = required(key);
+            return ReplicateModel.byName(v).filter(m -> m.kind() == kind).orElseThrow(() -> new SettingsException(
+                    key + ": unknown " + kind.name().toLowerCase() + " model '" + v + "'; known: "
+                            + String.join(", ", ReplicateModel.names(kind))));
+        }
+
+        String oneOf(String key, List<String> allowed) {
+            String v = required(key);
+            if (!allowed.contains(v)) {
+                throw new SettingsException(key + ": must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+            }
+            return v;
+        }
+
+        String matching(String key, String regex, String what) {
+            String v = required(key);
+            if (!v.matches(regex)) {
+                throw new SettingsException(key + ": must be " + what + ", got '" + v + "'");
+            }
+            return v;
+        }
+    }
+}

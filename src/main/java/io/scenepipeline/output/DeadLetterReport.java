@@ -1,0 +1,35 @@
+package io.scenepipeline.output;
+
+import io.scenepipeline.run.Failure;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code <plan>.error.json} beside a dead-lettered plan (interface.md §4). */
+public final class DeadLetterReport {
+
+    private DeadLetterReport() {
+    }
+
+    public static Map<String, Object> of(String planId, String file, Instant failedAt, Failure failure,
+                                         List<Integer> completedScenes, List<String> problems) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("plan_id", planId);
+        r.put("file", file);
+        r.put("failed_at", failedAt.toString());
+        r.put("stage", failure.stage());
+        r.put("scene_number", failure.sceneNumber());
+        r.put("provider", failure.provider());
+        r.put("retryable", failure.retryable());
+        r.put("attempts", failure.attempts());
+        r.put("http_status", failure.httpStatus());
+        r.put("error", failure.error());
+        if (problems != null && !problems.isEmpty()) {
+            r.put("problems", problems);
+        }
+        r.put("completed_scenes", completedScenes);
+        return r;
+    }
+}

@@ -1,0 +1,48 @@
+package io.scenepipeline.output;
+
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.SceneResult;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code manifest.json} of a finished plan (interface.md §4). */
+public final class Manifest {
+
+    private Manifest() {
+    }
+
+    public static Map<String, Object> of(PlanRun run, Instant finishedAt) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("plan_id", run.planId());
+        if (run.plan().declaredId() != null && !run.plan().declaredId().equals(run.planId())) {
+            m.put("declared_plan_id", run.plan().declaredId());
+        }
+        m.put("title", run.plan().title());
+        m.put("status", "succeeded");
+        m.put("file", run.fileName());
+        m.put("started_at", run.startedAt().toString());
+        m.put("finished_at", finishedAt.toString());
+        List<SceneResult> scenes = run.scenes();
+        int steps = 0;
+        int retries = 0;
+        for (SceneResult s : scenes) {
+            steps += s.steps().size();
+            retries += s.steps().stream().mapToInt(st -> st.attempts() - 1).sum();
+        }
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("scenes", scenes.size());
+        totals.put("steps", steps);
+        totals.put("retries", retries);
+        totals.put("reused_steps", 0);
+        totals.put("wall_time_ms", finishedAt.toEpochMilli() - run.startedAt().toEpochMilli());
+        m.put("totals", totals);
+        m.put("scenes", scenes);
+        if (!run.plan().extra().isEmpty()) {
+            m.put("unknown_fields", run.plan().extra());
+        }
+        return m;
+    }
+}

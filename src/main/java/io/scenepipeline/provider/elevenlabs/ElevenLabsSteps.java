@@ -1,0 +1,80 @@
+package io.scenepipeline.provider.elevenlabs;
+
+import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.plan.Scene;
+import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.StepRecord;
+import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.Json;
+import io.scenepipeline.support.MalformedResponseException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * ElevenLabs text-to-speech (providers.md §2): {@code POST /v1/text-to-speech/{voice_id}?output_format=wav_16000}
+ * with {@code xi-api-key}; the answer is stored as the scene's 16 kHz mono WAV, which face_rig's aligner needs.
+ */
+public final class ElevenLabsSteps {
+
+    private final PipelineSettings settings;
+
+    public ElevenLabsSteps(PipelineSettings settings) {
+        this.settings = settings;
+    }
+
+    public void prepare(Exchange exchange) {
+        Scene scene = Steps.scene(exchange);
+        PlanRun run = Steps.run(exchange);
+        String voice = scene.voiceId() != null ? scene.voiceId()
+                : run.plan().voiceId() != null ? run.plan().voiceId() : settings.voiceId();
+        Steps.begin(exchange, "text-to-speech", "elevenlabs", settings.elevenlabsModel());
+
+        Map<String, Object> voiceSettings = new LinkedHashMap<>();
+        voiceSettings.put("stability", 0.5);
+        voiceSettings.put("similarity_boost", 0.75);
+        voiceSettings.put("style", 0.0);
+        voiceSettings.put("use_speaker_boost", true);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", scene.narration());
+        body.put("model_id", settings.elevenlabsModel());
+        body.put("voice_settings", voiceSettings);
+
+        Message in = HttpRequest.json(exchange, "POST", "/v1/text-to-speech/" + voice, Json.write(body));
+        in.setHeader(Exchange.HTTP_QUERY, "output_format=" + settings.elevenlabsOutputFormat());
+        in.setHeader("Accept", settings.elevenlabsOutputFormat().startsWith("wav") ? "audio/wav" : "audio/pcm");
+        in.setHeader("xi-api-key", settings.elevenlabsKey());
+    }
+
+    public void store(Exchange exchange) throws IOException {
+        Scene scene = Steps.scene(exchange);
+        String relative = "audio/scene_" + scene.sceneNumber() + ".wav";
+        Path target = AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(relative));
+        byte[] audio;
+        try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
+            audio = in == null ? new byte[0] : in.readAllBytes();
+        }
+        if (audio.length == 0) {
+            throw new MalformedResponseException("ElevenLabs answered text-to-speech with an empty body");
+        }
+        if (!Wav.isWav(audio)) {
+            String format = settings.elevenlabsOutputFormat();
+            if (!format.startsWith("pcm_")) {
+                throw new MalformedResponseException("ElevenLabs answered " + format + " with audio that is not a WAV file");
+            }
+            audio = Wav.fromPcm16(audio, Integer.parseInt(format.substring(4)));
+        }
+        AtomicFiles.write(target, audio);
+        StepRecord step = Steps.current(exchange);
+        step.requestId(exchange.getIn().getHeader("request-id", String.class));
+        Steps.sceneResult(exchange).file("audio", relative);
+        Steps.finish(exchange);
+    }
+}

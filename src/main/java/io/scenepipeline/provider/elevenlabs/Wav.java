@@ -1,0 +1,43 @@
+package io.scenepipeline.provider.elevenlabs;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Minimal RIFF/WAVE helpers for 16-bit mono PCM. */
+public final class Wav {
+
+    private Wav() {
+    }
+
+    public static boolean isWav(byte[] b) {
+        return b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+                && b[8] == 'W' && b[9] == 'A' && b[10] == 'V' && b[11] == 'E';
+    }
+
+    /** Wraps raw 16-bit little-endian mono samples in a WAV header. */
+    public static byte[] fromPcm16(byte[] pcm, int sampleRate) {
+        ByteBuffer b = ByteBuffer.allocate(44 + pcm.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {'R', 'I', 'F', 'F'}).putInt(36 + pcm.length).put(new byte[] {'W', 'A', 'V', 'E'});
+        b.put(new byte[] {'f', 'm', 't', ' '}).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
+        b.put(new byte[] {'d', 'a', 't', 'a'}).putInt(pcm.length).put(pcm);
+        return b.array();
+    }
+
+    /** Duration in milliseconds of a 16-bit mono WAV, read from its header. */
+    public static long durationMillis(byte[] wav) {
+        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        int rate = b.getInt(24);
+        int bytesPerSecond = b.getInt(28);
+        int pos = 12;
+        while (pos + 8 <= wav.length) {
+            int size = b.getInt(pos + 4);
+            if (wav[pos] == 'd' && wav[pos + 1] == 'a' && wav[pos + 2] == 't' && wav[pos + 3] == 'a') {
+                int data = Math.min(size, wav.length - pos - 8);
+                return bytesPerSecond > 0 ? data * 1000L / bytesPerSecond : data * 1000L / (rate * 2L);
+            }
+            pos += 8 + size + (size & 1);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,94 @@
+package io.scenepipeline.retry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.support.Json;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One human-readable sentence for a failure, with the provider's own message: Replicate's problem+json
+ * {@code detail}, ElevenLabs' {@code detail.message} (or its validation list), face_rig's {@code detail}.
+ */
+public final class ProviderErrors {
+
+    private ProviderErrors() {
+    }
+
+    public static String describe(Throwable failure) {
+        Throwable t = rootOfInterest(failure);
+        if (t instanceof HttpOperationFailedException h) {
+            String reason = h.getStatusText() == null || h.getStatusText().isBlank() ? "" : " " + h.getStatusText();
+            String detail = detail(h.getResponseBody());
+            return h.getStatusCode() + reason + (detail.isEmpty() ? "" : " - " + detail);
+        }
+        if (t instanceof NoHttpResponseException) {
+            return "Server disconnected without sending a response";
+        }
+        if (t instanceof ConnectException) {
+            return "Connection failed: " + t.getMessage();
+        }
+        if (t instanceof SocketTimeoutException) {
+            return "Timed out: " + t.getMessage();
+        }
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    private static Throwable rootOfInterest(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpOperationFailedException || t.getCause() == null
+                    || t instanceof java.io.IOException || t.getClass().getName().startsWith("io.scenepipeline")) {
+                return t;
+            }
+        }
+        return failure;
+    }
+
+    static String detail(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        JsonNode node;
+        try {
+            node = Json.read(body);
+        } catch (RuntimeException notJson) {
+            return Json.abbreviate(body);
+        }
+        JsonNode detail = node.get("detail");
+        if (detail == null) {
+            JsonNode title = node.get("title");
+            return title != null && title.isTextual() ? title.asText() : Json.abbreviate(body);
+        }
+        if (detail.isTextual()) {
+            return detail.asText().strip();
+        }
+        if (detail.isObject()) {
+            JsonNode message = detail.get("message");
+            JsonNode status = detail.has("code") ? detail.get("code") : detail.get("status");
+            String text = message != null ? message.asText() : detail.toString();
+            return status != null ? text + " (" + status.asText() + ")" : text;
+        }
+        if (detail.isArray()) {
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : detail) {
+                JsonNode loc = item.get("loc");
+                JsonNode msg = item.get("msg");
+                String where = loc == null ? "" : String.join(".", toStrings(loc)) + ": ";
+                items.add(where + (msg == null ? item.toString() : msg.asText()));
+            }
+            return String.join("; ", items);
+        }
+        return detail.toString();
+    }
+
+    private static List<String> toStrings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}

@@ -1,0 +1,112 @@
+package io.scenepipeline.retry;
+
+import io.scenepipeline.plan.Scene;
+import io.scenepipeline.run.Failure;
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.StepRecord;
+import io.scenepipeline.run.Steps;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * Runs on every failed provider call of one retry component ({@code onExceptionOccurredRef} of its route
+ * configuration), before Camel decides to redeliver. It logs the attempt in the original pipeline's words,
+ * sets the wait of the coming redelivery ({@code CamelRedeliveryDelay}: the component's backoff, raised to what a
+ * 429 asks for, never above {@code maximumRedeliveryDelay}), and records the final failure for the dead-letter
+ * report. Camel's redelivery policy decides whether and how often to retry; this class only explains it.
+ */
+public final class StepFailureHandler implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private final String component;
+    private final Backoff backoff;
+    private final FailureClassifier classifier;
+
+    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier) {
+        this.component = component;
+        this.backoff = backoff;
+        this.classifier = classifier;
+    }
+
+    public String component() {
+        return component;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable failure = FailureClassifier.caught(exchange);
+        if (failure == null) {
+            return;
+        }
+        String where = Steps.context(exchange);
+        String message = ProviderErrors.describe(failure);
+        boolean retryable = classifier.isRetryable(failure);
+        int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        int attempts = backoff.maximumAttempts();
+        StepRecord step = Steps.current(exchange);
+
+        if (!retryable) {
+            LOG.error("{} Non-retryable error: {}", where, message);
+            recordFailure(exchange, step, false, attempt, failure, message);
+            return;
+        }
+        LOG.warn("{} Attempt {}/{} failed: {}", where, attempt, attempts, message);
+        if (attempt >= attempts) {
+            LOG.error("{} All {} attempts failed", where, attempts);
+            recordFailure(exchange, step, true, attempt, failure, message);
+            return;
+        }
+        long delay = delayBefore(attempt, failure);
+        exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay);
+        LOG.warn("{} Retrying in {} seconds...", where, seconds(delay));
+        if (step != null) {
+            step.nextAttempt();
+        }
+    }
+
+    /** The wait before redelivery number {@code redelivery}: the backoff, or longer when a 429 asks for it. */
+    long delayBefore(int redelivery, Throwable failure) {
+        long delay = backoff.delayBefore(redelivery);
+        HttpOperationFailedException http = find(failure);
+        if (http != null) {
+            OptionalLong asked = RetryAfter.millis(http, Instant.now());
+            if (asked.isPresent() && asked.getAsLong() > delay) {
+                delay = backoff.maximumRedeliveryDelay() > 0
+                        ? Math.min(asked.getAsLong(), backoff.maximumRedeliveryDelay()) : asked.getAsLong();
+            }
+        }
+        return delay;
+    }
+
+    private static HttpOperationFailedException find(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpOperationFailedException h) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private static void recordFailure(Exchange exchange, StepRecord step, boolean retryable, int attempt,
+                                      Throwable failure, String message) {
+        PlanRun run = Steps.run(exchange);
+        if (run == null) {
+            return;
+        }
+        Scene scene = Steps.scene(exchange);
+        run.fail(new Failure(step == null ? "unknown" : step.step(), scene == null ? null : scene.sceneNumber(),
+                step == null ? null : step.provider(), retryable, attempt, FailureClassifier.httpStatus(failure), message));
+    }
+
+    static String seconds(long millis) {
+        return BigDecimal.valueOf(millis).movePointLeft(3).stripTrailingZeros().toPlainString();
+    }
+}

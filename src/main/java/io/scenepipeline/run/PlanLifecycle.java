@@ -1,0 +1,136 @@
+package io.scenepipeline.run;
+
+import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.output.DeadLetterReport;
+import io.scenepipeline.output.Manifest;
+import io.scenepipeline.plan.PlanIds;
+import io.scenepipeline.plan.PlanParser;
+import io.scenepipeline.plan.PlanValidationException;
+import io.scenepipeline.plan.Scene;
+import io.scenepipeline.plan.ScenePlan;
+import io.scenepipeline.retry.FailureClassifier;
+import io.scenepipeline.retry.ProviderErrors;
+import io.scenepipeline.support.Json;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * A plan's life from the inbox to the outbox or the dead-letter folder: intake (read, validate, stage), scene
+ * bookkeeping, publishing the finished folder, and writing the dead-letter copy and report.
+ */
+public final class PlanLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final String BYTES = "planBytes";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
+
+    private final PipelineSettings settings;
+    private final PlanParser parser;
+    private final RunStats stats;
+
+    public PlanLifecycle(PipelineSettings settings, RunStats stats) {
+        this.settings = settings;
+        this.parser = new PlanParser(settings.faceRigEnabled());
+        this.stats = stats;
+    }
+
+    /** Reads and validates the picked-up file; the body becomes the list of scenes to split. */
+    public void intake(Exchange exchange) throws IOException, org.apache.camel.InvalidPayloadException {
+        String fileName = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        byte[] bytes = exchange.getIn().getMandatoryBody(byte[].class);
+        exchange.setProperty(BYTES, bytes);
+        ScenePlan plan = parser.parse(bytes, fileName);
+        Path staging = AtomicFiles.inside(settings.work().resolve("staging"),
+                Path.of(plan.planId() + "-" + STAMP.format(Instant.now())));
+        Files.createDirectories(staging);
+        PlanRun run = new PlanRun(plan, fileName, staging);
+        exchange.setProperty(PlanRun.PROPERTY, run);
+        LOG.info("plan={} Starting \"{}\": {} scenes from {}", plan.planId(),
+                plan.title() == null ? plan.planId() : plan.title(), plan.scenes().size(), fileName);
+        exchange.getIn().setBody(plan.scenes());
+    }
+
+    /** First thing on a scene exchange (split of the scenes list). */
+    public void sceneStart(Exchange exchange) {
+        exchange.setProperty(Steps.SCENE, exchange.getIn().getBody(Scene.class));
+        exchange.removeProperty(Steps.STEP);
+    }
+
+    public void sceneDone(Exchange exchange) {
+        SceneResult result = Steps.sceneResult(exchange);
+        result.markComplete();
+        PlanRun run = Steps.run(exchange);
+        LOG.info("plan={} scene={} Done ({}/{} scenes)", run.planId(), result.sceneNumber(),
+                run.completedScenes().size(), run.plan().scenes().size());
+    }
+
+    /** Writes plan.json and manifest.json, then moves the whole folder into the outbox in one rename. */
+    public void publish(Exchange exchange) throws IOException {
+        PlanRun run = Steps.run(exchange);
+        Path staging = run.stagingDir();
+        Instant finished = Instant.now();
+        AtomicFiles.write(staging.resolve("plan.json"), exchange.getProperty(BYTES, byte[].class));
+        AtomicFiles.write(staging.resolve("manifest.json"), Json.pretty(Manifest.of(run, finished)));
+        Path target = AtomicFiles.inside(settings.outbox(), Path.of(run.planId()));
+        Files.createDirectories(settings.outbox());
+        if (Files.exists(target)) {
+            Path old = AtomicFiles.inside(settings.work().resolve("replaced"), Path.of(run.planId() + "-" + STAMP.format(finished)));
+            AtomicFiles.move(target, old);
+            AtomicFiles.move(staging, target);
+            AtomicFiles.deleteTree(old);
+        } else {
+            AtomicFiles.move(staging, target);
+        }
+        stats.succeeded();
+        long seconds = (finished.toEpochMilli() - run.startedAt().toEpochMilli()) / 1000;
+        LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}", run.planId(), run.scenes().size(), seconds, target);
+    }
+
+    /**
+     * The dead-letter channel: the submitted bytes, unchanged, as {@code <plan>.json} and the report as
+     * {@code <plan>.error.json}; an existing name gets a numeric suffix.
+     */
+    public void deadLetter(Exchange exchange) throws IOException {
+        Throwable failure = FailureClassifier.caught(exchange);
+        PlanRun run = Steps.run(exchange);
+        byte[] bytes = exchange.getProperty(BYTES, byte[].class);
+        if (bytes == null) {
+            bytes = exchange.getIn().getBody(byte[].class);
+        }
+        String fileName = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String planId = run != null ? run.planId() : PlanIds.choose(null, fileName);
+        Failure reason = run != null && run.failure() != null ? run.failure() : describe(failure);
+        List<String> problems = failure instanceof PlanValidationException v ? v.problems() : null;
+
+        Path folder = settings.deadLetter();
+        Path copy = AtomicFiles.claimUnique(folder, planId, ".json");
+        String base = copy.getFileName().toString().replaceFirst("\\.json$", "");
+        AtomicFiles.write(copy, bytes == null ? new byte[0] : bytes);
+        Path report = folder.resolve(base + ".error.json");
+        AtomicFiles.write(report, Json.pretty(DeadLetterReport.of(planId, fileName, Instant.now(), reason,
+                run == null ? List.of() : run.completedScenes(), problems)));
+        if (run != null) {
+            AtomicFiles.deleteTree(run.stagingDir());
+        }
+        stats.deadLettered();
+        LOG.error("plan={} Pipeline failed: {} -> {}", planId, reason.error(), copy);
+    }
+
+    private static Failure describe(Throwable failure) {
+        if (failure instanceof PlanValidationException) {
+            return new Failure("validation", null, null, false, 1, null, failure.getMessage());
+        }
+        String message = failure == null ? "unknown error" : ProviderErrors.describe(failure);
+        return new Failure("pipeline", null, null, false, 1, FailureClassifier.httpStatus(failure), message);
+    }
+}

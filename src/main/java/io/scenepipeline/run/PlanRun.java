@@ -1,0 +1,78 @@
+package io.scenepipeline.run;
+
+import io.scenepipeline.plan.Scene;
+import io.scenepipeline.plan.ScenePlan;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The state of one plan while it runs. Shared by reference between the plan's exchange and its scenes'
+ * exchanges (split copies hold the same object), so it is safe for concurrent use.
+ */
+public final class PlanRun {
+
+    /** Exchange property that carries the run. */
+    public static final String PROPERTY = "planRun";
+
+    private final ScenePlan plan;
+    private final String fileName;
+    private final Path stagingDir;
+    private final Instant startedAt = Instant.now();
+    private final ConcurrentSkipListMap<Integer, SceneResult> scenes = new ConcurrentSkipListMap<>();
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
+
+    public PlanRun(ScenePlan plan, String fileName, Path stagingDir) {
+        this.plan = plan;
+        this.fileName = fileName;
+        this.stagingDir = stagingDir;
+        for (Scene scene : plan.scenes()) {
+            scenes.put(scene.sceneNumber(), new SceneResult(scene));
+        }
+    }
+
+    public ScenePlan plan() {
+        return plan;
+    }
+
+    public String planId() {
+        return plan.planId();
+    }
+
+    public String fileName() {
+        return fileName;
+    }
+
+    /** Where this run writes its files until the plan is complete and moved to the outbox. */
+    public Path stagingDir() {
+        return stagingDir;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public SceneResult scene(int sceneNumber) {
+        return scenes.get(sceneNumber);
+    }
+
+    public List<SceneResult> scenes() {
+        return List.copyOf(scenes.values());
+    }
+
+    public List<Integer> completedScenes() {
+        return scenes.values().stream().filter(SceneResult::complete).map(SceneResult::sceneNumber).toList();
+    }
+
+    /** Records why the plan stops; the first final failure wins (later ones are consequences). */
+    public void fail(Failure f) {
+        failure.compareAndSet(null, f);
+    }
+
+    public Failure failure() {
+        return failure.get();
+    }
+}

@@ -1,0 +1,95 @@
+package io.scenepipeline.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.scenepipeline.plan.Scene;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What one scene produced so far: files (relative to the plan folder), steps, notes. */
+@JsonPropertyOrder({"scene_number", "scene_type", "files", "duration", "steps", "unknown_fields"})
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public final class SceneResult {
+
+    private final Scene scene;
+    private final Map<String, String> files = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<StepRecord> steps = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Object> duration = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile boolean complete;
+
+    public SceneResult(Scene scene) {
+        this.scene = scene;
+        duration.put("requested", scene.duration());
+    }
+
+    @JsonProperty("scene_number")
+    public int sceneNumber() {
+        return scene.sceneNumber();
+    }
+
+    @JsonProperty("scene_type")
+    public String sceneType() {
+        return scene.sceneType();
+    }
+
+    /** kind (image, clip, audio, face_rig) → path relative to the plan folder. */
+    @JsonProperty("files")
+    public Map<String, String> files() {
+        synchronized (files) {
+            return new LinkedHashMap<>(files);
+        }
+    }
+
+    public void file(String kind, String relativePath) {
+        files.put(kind, relativePath);
+    }
+
+    @JsonProperty("steps")
+    public List<StepRecord> steps() {
+        synchronized (steps) {
+            return new ArrayList<>(steps);
+        }
+    }
+
+    public void add(StepRecord step) {
+        steps.add(step);
+    }
+
+    /** Requested seconds, the seconds the video model makes, and whether it was clamped to the model's range. */
+    @JsonProperty("duration")
+    public Map<String, Object> duration() {
+        synchronized (duration) {
+            return new LinkedHashMap<>(duration);
+        }
+    }
+
+    public void clipDuration(double used, boolean clamped, String model) {
+        duration.put("clip", used);
+        if (clamped) {
+            duration.put("clamped", true);
+            duration.put("note", "clamped to the range of " + model);
+        }
+    }
+
+    @JsonProperty("unknown_fields")
+    public Map<String, Object> unknownFields() {
+        return scene.extra();
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    public boolean complete() {
+        return complete;
+    }
+
+    public void markComplete() {
+        complete = true;
+    }
+}

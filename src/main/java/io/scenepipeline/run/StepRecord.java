@@ -1,0 +1,89 @@
+package io.scenepipeline.run;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** One provider step of one scene, as it appears in the manifest. Updated by the routes while it runs. */
+@JsonPropertyOrder({"step", "provider", "model", "prediction_id", "request_id", "attempts", "duration_ms", "reused"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class StepRecord {
+
+    private final String step;
+    private final String provider;
+    private final String model;
+    private final long startedNanos = System.nanoTime();
+    private volatile String predictionId;
+    private volatile String requestId;
+    private volatile int attempts = 1;
+    private volatile Long durationMs;
+
+    public StepRecord(String step, String provider, String model) {
+        this.step = step;
+        this.provider = provider;
+        this.model = model;
+    }
+
+    @JsonProperty("step")
+    public String step() {
+        return step;
+    }
+
+    @JsonProperty("provider")
+    public String provider() {
+        return provider;
+    }
+
+    @JsonProperty("model")
+    public String model() {
+        return model;
+    }
+
+    @JsonProperty("prediction_id")
+    public String predictionId() {
+        return predictionId;
+    }
+
+    public void predictionId(String id) {
+        this.predictionId = id;
+    }
+
+    @JsonProperty("request_id")
+    public String requestId() {
+        return requestId;
+    }
+
+    public void requestId(String id) {
+        this.requestId = id;
+    }
+
+    @JsonProperty("attempts")
+    public int attempts() {
+        return attempts;
+    }
+
+    /** Called when a failed attempt is about to be repeated. */
+    public synchronized void nextAttempt() {
+        attempts++;
+    }
+
+    @JsonProperty("duration_ms")
+    public Long durationMs() {
+        return durationMs;
+    }
+
+    @JsonProperty("reused")
+    public boolean reused() {
+        return false;
+    }
+
+    @JsonIgnore
+    public boolean finished() {
+        return durationMs != null;
+    }
+
+    public void finish() {
+        durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}

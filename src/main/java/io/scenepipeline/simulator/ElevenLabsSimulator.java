@@ -1,0 +1,99 @@
+package io.scenepipeline.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** ElevenLabs text-to-speech (providers.md §2): WAV or PCM audio whose length follows the text. */
+final class ElevenLabsSimulator {
+
+    private static final Pattern TTS = Pattern.compile("/v1/text-to-speech/([^/]+)");
+    private static final Pattern FORMAT = Pattern.compile("(wav|pcm)_(8000|16000|22050|24000|32000|44100|48000)");
+
+    private final Faults faults;
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+    ElevenLabsSimulator(Faults faults) {
+        this.faults = faults;
+    }
+
+    Map<String, Integer> counts() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    boolean handle(SimRequest req) throws IOException {
+        Matcher m = TTS.matcher(req.path);
+        if (!req.method.equals("POST") || !m.matches()) {
+            return false;
+        }
+        counts.computeIfAbsent("elevenlabs.tts", k -> new AtomicInteger()).incrementAndGet();
+        ObjectNode body = req.jsonObject();
+        JsonNode text = body == null ? null : body.get("text");
+        if (text == null || !text.isTextual()) {
+            req.json(422, Map.of("detail", List.of(Map.of("type", "missing", "loc", List.of("body", "text"), "msg", "Field required"))));
+            return true;
+        }
+        String key = req.header("xi-api-key");
+        if (key == null || key.isBlank()) {
+            error(req, 401, "authentication_error", "unauthorized", "Neither authorization header nor xi-api-key received, please provide one.");
+            return true;
+        }
+        Optional<String> fault = faults.next("tts", text.asText());
+        if (ProviderSimulator.injectHttpFault(req, fault, ElevenLabsSimulator::fault)) {
+            return true;
+        }
+        String format = req.query.getOrDefault("output_format", "mp3_44100_128");
+        Matcher f = FORMAT.matcher(format);
+        if (!f.matches()) {
+            error(req, 400, "validation_error", "invalid_parameters",
+                    "The simulator makes only wav_<rate> and pcm_<rate> audio, not " + format);
+            return true;
+        }
+        boolean wav = f.group(1).equals("wav");
+        byte[] audio = Media.speech(Faults.clean(text.asText()), Integer.parseInt(f.group(2)), wav);
+        faults.remember(audio, text.asText());
+        req.exchange.getResponseHeaders().set("request-id", HexFormat.of().formatHex(randomBytes()));
+        req.exchange.getResponseHeaders().set("character-cost", String.valueOf(text.asText().length()));
+        req.send(200, wav ? "audio/wav" : "audio/pcm", audio);
+        return true;
+    }
+
+    private static void fault(SimRequest req, int status) throws IOException {
+        switch (status) {
+            case 401 -> error(req, 401, "authentication_error", "invalid_api_key", "Invalid API key");
+            case 429 -> error(req, 429, "rate_limit_error", "system_busy",
+                    "We're experiencing a high volume of requests. Please try again shortly.");
+            case 422 -> req.json(422, Map.of("detail", List.of(Map.of("type", "value_error", "loc", List.of("body", "text"), "msg", "simulated"))));
+            default -> error(req, status, "internal_error", "internal_error", "Simulated server error " + status);
+        }
+    }
+
+    private static void error(SimRequest req, int status, String type, String code, String message) throws IOException {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("type", type);
+        detail.put("code", code);
+        detail.put("message", message);
+        detail.put("status", code);
+        detail.put("request_id", HexFormat.of().formatHex(randomBytes()));
+        req.json(status, Map.of("detail", detail));
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[16];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+}

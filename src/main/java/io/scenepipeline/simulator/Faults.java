@@ -1,0 +1,79 @@
+package io.scenepipeline.simulator;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fault injection. A text sent to the simulator (prompt, narration, transcript) may carry triggers of the form
+ * {@code [sim:<target>-<fault>]} (fails every time) or {@code [sim:<target>-<fault>x<n>]} (fails the first n
+ * times, then works). Targets: image, video, poll, download, tts, upload, align, emotions, export. Faults: an HTTP
+ * status (401, 404, 422, 429, 500, 503, …), {@code disconnect}, {@code truncate} (download), {@code e005} and
+ * {@code interrupted} (prediction outcome). Besides, {@code simulator.fault-rate} makes that share of all requests
+ * fail with a random transient fault.
+ */
+final class Faults {
+
+    private static final Pattern TRIGGER = Pattern.compile("\\[sim:([a-z]+)-([a-z0-9]+)(?:x(\\d+))?]");
+    private static final String[] RANDOM = {"503", "500", "502", "429", "disconnect"};
+
+    private final double rate;
+    private final Map<String, AtomicInteger> used = new ConcurrentHashMap<>();
+    private final Map<String, String> textOfMedia = new ConcurrentHashMap<>();
+
+    Faults(double rate) {
+        this.rate = rate;
+    }
+
+    /** The fault to inject for this target and text, if any. */
+    Optional<String> next(String target, String text) {
+        if (text != null) {
+            Matcher m = TRIGGER.matcher(text);
+            while (m.find()) {
+                if (!m.group(1).equals(target)) {
+                    continue;
+                }
+                if (m.group(3) == null) {
+                    return Optional.of(m.group(2));
+                }
+                int times = Integer.parseInt(m.group(3));
+                int n = used.computeIfAbsent(target + "|" + m.group() + "|" + text, k -> new AtomicInteger()).incrementAndGet();
+                return n <= times ? Optional.of(m.group(2)) : Optional.empty();
+            }
+        }
+        if (rate > 0 && ThreadLocalRandom.current().nextDouble() < rate && !target.equals("outcome")) {
+            return Optional.of(RANDOM[ThreadLocalRandom.current().nextInt(RANDOM.length)]);
+        }
+        return Optional.empty();
+    }
+
+    /** Remembers which text a generated file speaks, so later calls that carry only the file find its triggers. */
+    void remember(byte[] media, String text) {
+        textOfMedia.put(digest(media), text);
+    }
+
+    String textOf(byte[] media) {
+        return media == null ? null : textOfMedia.get(digest(media));
+    }
+
+    private static String digest(byte[] media) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(media));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The text with its triggers removed, for what the media show. */
+    static String clean(String text) {
+        return text == null ? "" : TRIGGER.matcher(text).replaceAll("").replaceAll("\\s+", " ").trim();
+    }
+
+    static boolean isStatus(String fault) {
+        return fault.matches("[1-5][0-9][0-9]");
+    }
+}

@@ -1,0 +1,135 @@
+package io.scenepipeline.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A loopback HTTP server that speaks Replicate, ElevenLabs and face_rig as providers.md describes them, with real
+ * media and fault injection ({@link Faults}). Used by {@code --simulate} and by tests; the pipeline only sees
+ * base URLs.
+ */
+public final class ProviderSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline.simulator");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final SimulatorSettings settings;
+    private final Faults faults;
+    private final ReplicateSimulator replicate;
+    private final ElevenLabsSimulator elevenLabs;
+    private final FaceRigSimulator faceRig;
+
+    private ProviderSimulator(SimulatorSettings settings) throws IOException {
+        this.settings = settings;
+        this.faults = new Faults(settings.faultRate());
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "simulator-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.executor = Executors.newCachedThreadPool(threads);
+        server.setExecutor(executor);
+        String base = baseUrl();
+        this.replicate = new ReplicateSimulator(base, settings, faults);
+        this.elevenLabs = new ElevenLabsSimulator(faults);
+        this.faceRig = new FaceRigSimulator(faults);
+        server.createContext("/", this::handle);
+    }
+
+    public static ProviderSimulator start(SimulatorSettings settings) throws IOException {
+        ProviderSimulator sim = new ProviderSimulator(settings);
+        sim.server.start();
+        LOG.info("Provider simulator listening on {}", sim.baseUrl());
+        return sim;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the base URL of all three providers. */
+    public String baseUrl() {
+        InetSocketAddress a = server.getAddress();
+        return "http://" + a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** Requests served so far, by kind (e.g. {@code replicate.create}, {@code elevenlabs.tts}, {@code facerig.export}). */
+    public Map<String, Integer> requestCounts() {
+        Map<String, Integer> counts = new java.util.TreeMap<>(replicate.counts());
+        counts.putAll(elevenLabs.counts());
+        counts.putAll(faceRig.counts());
+        return counts;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try {
+            SimRequest req = new SimRequest(exchange, baseUrl());
+            if (settings.latencyMs() > 0) {
+                sleep(settings.latencyMs());
+            }
+            boolean handled = req.path.startsWith("/v1/text-to-speech/") ? elevenLabs.handle(req)
+                    : req.path.startsWith("/v1/") || req.path.startsWith("/files/") ? replicate.handle(req)
+                    : faceRig.handle(req);
+            if (!handled) {
+                req.json(404, Map.of("detail", "Not Found"));
+            }
+        } catch (SimRequest.SimulatedDisconnect e) {
+            throw e; // the server drops the connection without (the rest of) a response
+        } catch (RuntimeException e) {
+            LOG.warn("simulator error on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+            throw e;
+        }
+    }
+
+    /** Applies an HTTP-level fault; true when the request has been answered (or dropped). */
+    static boolean injectHttpFault(SimRequest req, Optional<String> fault, FaultBody body) throws IOException {
+        if (fault.isEmpty()) {
+            return false;
+        }
+        String f = fault.get();
+        if (f.equals("disconnect")) {
+            throw new SimRequest.SimulatedDisconnect();
+        }
+        if (Faults.isStatus(f)) {
+            body.send(req, Integer.parseInt(f));
+            return true;
+        }
+        return false;
+    }
+
+    /** Writes a provider-shaped error body for a status. */
+    interface FaultBody {
+        void send(SimRequest req, int status) throws IOException;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

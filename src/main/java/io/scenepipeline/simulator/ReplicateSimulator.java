@@ -1,0 +1,413 @@
+package io.scenepipeline.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scenepipeline.support.Json;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Replicate's predictions API (providers.md §1) and its output files. */
+final class ReplicateSimulator {
+
+    private static final Set<String> OFFICIAL = Set.of("google/imagen-3", "bytedance/seedance-1-pro", "bytedance/seedance-1-lite");
+    private static final Map<String, String> COMMUNITY_VERSIONS = Map.of(
+            "7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc", "stability-ai/sdxl",
+            "39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b", "stability-ai/sdxl",
+            "3f0457e4619daac51203dedb472816fd4af51f3149fa7a9e0b5ffcf1b8172438", "stability-ai/stable-video-diffusion");
+    private static final Set<String> CREATE_KEYS = Set.of("version", "input", "webhook", "webhook_events_filter", "stream");
+    private static final Pattern PREDICTION_PATH = Pattern.compile("/v1/predictions/([a-z0-9]+)(/cancel)?");
+    private static final Pattern MODEL_PATH = Pattern.compile("/v1/models/([^/]+)/([^/]+)/predictions");
+    private static final Pattern FILE_PATH = Pattern.compile("/files/([a-z0-9]+)/(out-0\\.(png|mp4))");
+    static final String E005 = "The input or output was flagged as sensitive. Please try again with different inputs. (E005)";
+    static final String INTERRUPTED = "Prediction interrupted; please retry (code: PA)";
+
+    private final String baseUrl;
+    private final SimulatorSettings settings;
+    private final Faults faults;
+    private final Map<String, Prediction> predictions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+    ReplicateSimulator(String baseUrl, SimulatorSettings settings, Faults faults) {
+        this.baseUrl = baseUrl;
+        this.settings = settings;
+        this.faults = faults;
+    }
+
+    Map<String, Integer> counts() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    private void count(String kind) {
+        counts.computeIfAbsent("replicate." + kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    boolean handle(SimRequest req) throws IOException {
+        Matcher file = FILE_PATH.matcher(req.path);
+        if (req.method.equals("GET") && file.matches()) {
+            count("download");
+            download(req, file.group(1));
+            return true;
+        }
+        if (!authorized(req)) {
+            req.problem(401, "Unauthenticated", "You did not pass a valid authentication token");
+            return true;
+        }
+        Matcher model = MODEL_PATH.matcher(req.path);
+        Matcher prediction = PREDICTION_PATH.matcher(req.path);
+        if (req.method.equals("POST") && model.matches()) {
+            count("create");
+            String name = model.group(1) + "/" + model.group(2);
+            if (!OFFICIAL.contains(name)) {
+                req.json(404, Map.of("detail", "The requested resource could not be found.", "status", 404));
+                return true;
+            }
+            create(req, name, "hidden");
+            return true;
+        }
+        if (req.method.equals("POST") && req.path.equals("/v1/predictions")) {
+            count("create");
+            createByVersion(req);
+            return true;
+        }
+        if (req.method.equals("GET") && req.path.equals("/v1/predictions")) {
+            count("list");
+            list(req);
+            return true;
+        }
+        if (prediction.matches()) {
+            Prediction p = predictions.get(prediction.group(1));
+            if (p == null) {
+                req.json(404, Map.of("detail", "The requested resource could not be found.", "status", 404));
+                return true;
+            }
+            if (req.method.equals("POST") && prediction.group(2) != null) {
+                count("cancel");
+                p.cancel();
+                req.json(200, view(p));
+                return true;
+            }
+            if (req.method.equals("GET") && prediction.group(2) == null) {
+                count("poll");
+                if (ProviderSimulator.injectHttpFault(req, faults.next("poll", p.prompt()), this::error)) {
+                    return true;
+                }
+                req.json(200, view(p));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean authorized(SimRequest req) {
+        String auth = req.header("Authorization");
+        return auth != null && (auth.startsWith("Bearer ") || auth.startsWith("Token ")) && auth.substring(auth.indexOf(' ') + 1).trim().length() > 0;
+    }
+
+    private void createByVersion(SimRequest req) throws IOException {
+        ObjectNode body = req.jsonObject();
+        if (body == null) {
+            req.problem(400, "Bad request", "The request body is not a JSON object");
+            return;
+        }
+        List<String> invalid = new ArrayList<>();
+        body.fieldNames().forEachRemaining(k -> {
+            if (!CREATE_KEYS.contains(k)) {
+                invalid.add("Additional property " + k + " is not allowed");
+            }
+        });
+        JsonNode version = body.get("version");
+        if (version == null || !version.isTextual()) {
+            invalid.add("version is required");
+        }
+        if (!invalid.isEmpty()) {
+            invalidFields(req, invalid);
+            return;
+        }
+        String v = version.asText();
+        String modelName;
+        String versionId;
+        if (OFFICIAL.contains(v)) {
+            modelName = v;
+            versionId = "hidden";
+        } else {
+            String hash = v.contains(":") ? v.substring(v.indexOf(':') + 1) : v;
+            modelName = COMMUNITY_VERSIONS.get(hash);
+            versionId = hash;
+            if (modelName == null || (v.contains(":") && !v.startsWith(modelName + ":"))) {
+                req.problem(422, "Invalid version or not permitted",
+                        "The specified version does not exist (or perhaps you don't have permission to use it?)");
+                return;
+            }
+        }
+        create(req, modelName, versionId);
+    }
+
+    private void create(SimRequest req, String modelName, String version) throws IOException {
+        ObjectNode body = req.jsonObject();
+        if (body == null) {
+            req.problem(400, "Bad request", "The request body is not a JSON object");
+            return;
+        }
+        JsonNode input = body.get("input");
+        if (input == null || !input.isObject()) {
+            invalidFields(req, List.of("input is required"));
+            return;
+        }
+        List<String> problems = ModelInputs.check(modelName, (ObjectNode) input);
+        if (!problems.isEmpty()) {
+            invalidFields(req, problems);
+            return;
+        }
+        boolean video = ModelInputs.isVideo(modelName);
+        Optional<String> fault = faults.next(video ? "video" : "image", input.path("prompt").asText(""));
+        if (ProviderSimulator.injectHttpFault(req, fault, this::error)) {
+            return;
+        }
+        String failure = fault.map(f -> f.equals("e005") ? E005 : f.equals("interrupted") ? INTERRUPTED : null).orElse(null);
+        Prediction p = new Prediction(newId(), modelName, version, (ObjectNode) input, Instant.now(), failure);
+        predictions.put(p.id, p);
+        req.exchange.getResponseHeaders().set("ratelimit-remaining", "599");
+        req.exchange.getResponseHeaders().set("ratelimit-reset", "1");
+        String prefer = req.header("Prefer");
+        if (prefer != null && prefer.startsWith("wait")) {
+            long wait = prefer.contains("=") ? Long.parseLong(prefer.substring(prefer.indexOf('=') + 1).trim()) : 60;
+            long until = System.currentTimeMillis() + wait * 1000;
+            while (!p.terminal() && System.currentTimeMillis() < until) {
+                ProviderSimulator.sleep(50);
+            }
+            req.exchange.getResponseHeaders().set("Preference-Applied", prefer);
+        }
+        req.json(201, view(p));
+    }
+
+    private void list(SimRequest req) throws IOException {
+        List<Prediction> all = new ArrayList<>(predictions.values());
+        all.sort(Comparator.comparing((Prediction p) -> p.createdAt).reversed());
+        int offset = req.query.containsKey("cursor") ? Integer.parseInt(req.query.get("cursor")) : 0;
+        List<Object> page = new ArrayList<>();
+        for (int i = offset; i < Math.min(all.size(), offset + 100); i++) {
+            Map<String, Object> v = view(all.get(i));
+            v.put("source", "api");
+            page.add(v);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("next", offset + 100 < all.size() ? baseUrl + "/v1/predictions?cursor=" + (offset + 100) : null);
+        out.put("previous", offset > 0 ? baseUrl + "/v1/predictions?cursor=" + Math.max(0, offset - 100) : null);
+        out.put("results", page);
+        req.json(200, out);
+    }
+
+    private void download(SimRequest req, String id) throws IOException {
+        Prediction p = predictions.get(id);
+        if (p == null || p.output == null || p.expired(settings.fileTtlMs())) {
+            req.json(404, Map.of("detail", "Not found"));
+            return;
+        }
+        Optional<String> fault = faults.next("download", p.prompt());
+        if (fault.isPresent() && fault.get().equals("truncate")) {
+            req.sendTruncated(p.contentType(), p.output);
+        }
+        if (ProviderSimulator.injectHttpFault(req, fault, (r, s) -> r.json(s, Map.of("detail", "delivery error")))) {
+            return;
+        }
+        req.send(200, p.contentType(), p.output);
+    }
+
+    private void error(SimRequest req, int status) throws IOException {
+        switch (status) {
+            case 401 -> req.problem(401, "Unauthenticated", "You did not pass a valid authentication token");
+            case 402 -> req.problem(402, "Insufficient credit", "You have insufficient credit to run this model. Go to https://replicate.com/account/billing#billing to purchase credit. Once you purchase credit, please wait a few minutes before trying again.");
+            case 404 -> req.json(404, Map.of("detail", "The requested resource could not be found.", "status", 404));
+            case 422 -> invalidFields(req, List.of("input: simulated validation failure"));
+            case 429 -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("detail", "Request was throttled. Your rate limit resets in ~1s.");
+                body.put("status", 429);
+                body.put("retry_after", 1);
+                req.exchange.getResponseHeaders().set("Retry-After", "1");
+                req.send(429, "application/problem+json", Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            default -> req.problem(status, null, "Simulated server error " + status);
+        }
+    }
+
+    private static void invalidFields(SimRequest req, List<String> problems) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        StringBuilder detail = new StringBuilder();
+        List<Map<String, String>> fields = new ArrayList<>();
+        for (String p : problems) {
+            detail.append("- ").append(p).append('\n');
+            fields.add(Map.of("type", "invalid", "field", p.contains(":") ? p.substring(0, p.indexOf(':')) : "", "description", p));
+        }
+        body.put("detail", detail.toString());
+        body.put("status", 422);
+        body.put("title", "Input validation failed");
+        body.put("invalid_fields", fields);
+        req.send(422, "application/problem+json", Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private Map<String, Object> view(Prediction p) {
+        p.advance(settings.predictionMs(), this::render);
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", p.id);
+        v.put("model", p.model);
+        v.put("version", p.version);
+        v.put("input", p.input);
+        v.put("logs", p.status.equals("starting") ? "" : "simulated run\n");
+        boolean removed = p.output != null && p.expired(settings.fileTtlMs());
+        v.put("output", p.status.equals("succeeded") && !removed ? p.outputValue(baseUrl) : null);
+        v.put("data_removed", removed);
+        v.put("error", p.error);
+        v.put("status", p.status);
+        v.put("created_at", p.createdAt.toString());
+        if (p.startedAt != null) {
+            v.put("started_at", p.startedAt.toString());
+        }
+        if (p.completedAt != null) {
+            v.put("completed_at", p.completedAt.toString());
+            v.put("metrics", Map.of("predict_time", (p.completedAt.toEpochMilli() - p.createdAt.toEpochMilli()) / 1000.0));
+        }
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("get", baseUrl + "/v1/predictions/" + p.id);
+        urls.put("cancel", baseUrl + "/v1/predictions/" + p.id + "/cancel");
+        urls.put("web", "https://replicate.com/p/" + p.id);
+        v.put("urls", urls);
+        return v;
+    }
+
+    /** Makes the output of a finished prediction. */
+    private byte[] render(Prediction p) {
+        if (!ModelInputs.isVideo(p.model)) {
+            return Media.png(Faults.clean(p.input.path("prompt").asText()));
+        }
+        boolean svd = p.model.endsWith("stable-video-diffusion");
+        String imageRef = p.input.path(svd ? "input_image" : "image").asText();
+        byte[] image = fetchImage(imageRef);
+        if (image == null) {
+            return null;
+        }
+        double seconds = svd ? 25.0 / p.input.path("frames_per_second").asInt(6) : p.input.path("duration").asInt(5);
+        int fps = svd ? p.input.path("frames_per_second").asInt(6) : 24;
+        return Media.clip(image, seconds, fps, Faults.clean(p.input.path("prompt").asText(p.model)));
+    }
+
+    private byte[] fetchImage(String ref) {
+        if (ref.startsWith("data:")) {
+            int comma = ref.indexOf(',');
+            return comma < 0 ? null : Base64.getDecoder().decode(ref.substring(comma + 1));
+        }
+        Matcher m = FILE_PATH.matcher(ref.startsWith(baseUrl) ? ref.substring(baseUrl.length()) : "");
+        if (m.matches()) {
+            Prediction source = predictions.get(m.group(1));
+            return source == null ? null : source.output;
+        }
+        return null;
+    }
+
+    private static String newId() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder sb = new StringBuilder(26);
+        for (int i = 0; i < 26; i++) {
+            sb.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    /** One simulated prediction; its status moves with time. */
+    private static final class Prediction {
+        final String id;
+        final String model;
+        final String version;
+        final ObjectNode input;
+        final Instant createdAt;
+        final String plannedFailure;
+        volatile String status = "starting";
+        volatile String error;
+        volatile Instant startedAt;
+        volatile Instant completedAt;
+        volatile byte[] output;
+
+        Prediction(String id, String model, String version, ObjectNode input, Instant createdAt, String plannedFailure) {
+            this.id = id;
+            this.model = model;
+            this.version = version;
+            this.input = input;
+            this.createdAt = createdAt;
+            this.plannedFailure = plannedFailure;
+        }
+
+        String prompt() {
+            return input.path("prompt").asText("");
+        }
+
+        boolean terminal() {
+            return Set.of("succeeded", "failed", "canceled").contains(status);
+        }
+
+        synchronized void cancel() {
+            if (!terminal()) {
+                status = "canceled";
+                completedAt = Instant.now();
+            }
+        }
+
+        boolean expired(long ttl) {
+            return completedAt != null && System.currentTimeMillis() - completedAt.toEpochMilli() > ttl;
+        }
+
+        synchronized void advance(long runMs, java.util.function.Function<Prediction, byte[]> renderer) {
+            if (terminal()) {
+                return;
+            }
+            long age = System.currentTimeMillis() - createdAt.toEpochMilli();
+            if (age >= runMs / 5 && startedAt == null) {
+                startedAt = Instant.now();
+                status = "processing";
+            }
+            if (age >= runMs) {
+                if (plannedFailure != null) {
+                    status = "failed";
+                    error = plannedFailure;
+                } else {
+                    byte[] made = renderer.apply(this);
+                    if (made == null) {
+                        status = "failed";
+                        error = "Could not load the input image";
+                    } else {
+                        output = made;
+                        status = "succeeded";
+                    }
+                }
+                if (startedAt == null) {
+                    startedAt = Instant.now();
+                }
+                completedAt = Instant.now();
+            }
+        }
+
+        String contentType() {
+            return ModelInputs.isVideo(model) ? "video/mp4" : "image/png";
+        }
+
+        Object outputValue(String baseUrl) {
+            String url = baseUrl + "/files/" + id + "/out-0." + (ModelInputs.isVideo(model) ? "mp4" : "png");
+            return model.equals("stability-ai/sdxl") ? List.of(url) : url;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.scenepipeline.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.scenepipeline.support.Json;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One request to the simulator, with helpers to answer it. */
+final class SimRequest {
+
+    final HttpExchange exchange;
+    final String method;
+    final String path;
+    final Map<String, String> query = new LinkedHashMap<>();
+    final byte[] body;
+    final String baseUrl;
+
+    SimRequest(HttpExchange exchange, String baseUrl) throws IOException {
+        this.exchange = exchange;
+        this.method = exchange.getRequestMethod();
+        URI uri = exchange.getRequestURI();
+        this.path = uri.getPath();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                query.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        this.body = exchange.getRequestBody().readAllBytes();
+        this.baseUrl = baseUrl;
+    }
+
+    String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** The body as a JSON object, or null when it is not one. */
+    ObjectNode jsonObject() {
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            return node instanceof ObjectNode o ? o : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    void json(int status, Object value) throws IOException {
+        send(status, "application/json", Json.write(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    void problem(int status, String title, String detail) throws IOException {
+        Map<String, Object> p = new LinkedHashMap<>();
+        if (title != null) {
+            p.put("title", title);
+        }
+        p.put("detail", detail);
+        p.put("status", status);
+        send(status, "application/problem+json", Json.write(p).getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(int status, String contentType, byte[] bytes) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+        exchange.close();
+    }
+
+    /** Announces {@code bytes.length} but sends only half, then closes: a truncated download. */
+    void sendTruncated(String contentType, byte[] bytes) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(200, bytes.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes, 0, bytes.length / 2);
+        out.flush();
+        throw new SimulatedDisconnect();
+    }
+
+    /** Thrown to make the server drop the connection without (the rest of) a response. */
+    static final class SimulatedDisconnect extends RuntimeException {
+        SimulatedDisconnect() {
+            super("simulated disconnect", null, false, false);
+        }
+    }
+}
