@@ -3,12 +3,15 @@ package io.scenepipeline.retry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.support.Json;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.impl.EnglishReasonPhraseCatalog;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One human-readable sentence for a failure, with the provider's own message: Replicate's problem+json
@@ -22,12 +25,17 @@ public final class ProviderErrors {
     public static String describe(Throwable failure) {
         Throwable t = rootOfInterest(failure);
         if (t instanceof HttpOperationFailedException h) {
-            String reason = h.getStatusText() == null || h.getStatusText().isBlank() ? "" : " " + h.getStatusText();
+            String text = h.getStatusText() == null || h.getStatusText().isBlank()
+                    ? EnglishReasonPhraseCatalog.INSTANCE.getReason(h.getStatusCode(), Locale.ENGLISH) : h.getStatusText();
+            String reason = text == null ? "" : " " + text;
             String detail = detail(h.getResponseBody());
             return h.getStatusCode() + reason + (detail.isEmpty() ? "" : " - " + detail);
         }
         if (t instanceof NoHttpResponseException) {
             return "Server disconnected without sending a response";
+        }
+        if (t instanceof ConnectionClosedException) {
+            return "Connection closed before the response was complete: " + t.getMessage();
         }
         if (t instanceof ConnectException) {
             return "Connection failed: " + t.getMessage();

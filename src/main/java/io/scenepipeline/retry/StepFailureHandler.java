@@ -49,7 +49,9 @@ public final class StepFailureHandler implements Processor {
         String where = Steps.context(exchange);
         String message = ProviderErrors.describe(failure);
         boolean retryable = classifier.isRetryable(failure);
-        int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        // Camel has already counted this failure in CamelRedeliveryCounter (1 on the first failure of a call);
+        // the routes clear that header before each call, so it is the number of this attempt.
+        int attempt = Math.max(1, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
         int attempts = backoff.maximumAttempts();
         StepRecord step = Steps.current(exchange);
 

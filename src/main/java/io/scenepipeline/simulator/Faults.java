@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class Faults {
 
-    private static final Pattern TRIGGER = Pattern.compile("\\[sim:([a-z]+)-([a-z0-9]+)(?:x(\\d+))?]");
+    private static final Pattern TRIGGER = Pattern.compile("\\[sim:([a-z]+)-(e005|[a-z]+|\\d{3})(?:x(\\d+))?]");
     private static final String[] RANDOM = {"503", "500", "502", "429", "disconnect"};
 
     private final double rate;
