@@ -48,14 +48,15 @@ public final class ScenePipelineApp {
         try {
             AppProperties props = AppProperties.load(workingDirectory, System.getenv(), System.getProperties());
             if (cli.simulate()) {
-                simulator = ProviderSimulator.start(simulatorSettings(props));
-                for (String key : new String[] {"replicate.base-url", "elevenlabs.base-url", "facerig.base-url"}) {
-                    props.set(key, simulator.baseUrl());
-                }
+                pointAt(props, "http://127.0.0.1");
                 props.set("replicate.api-token", "simulator-token");
                 props.set("elevenlabs.api-key", "simulator-key");
             }
             PipelineSettings settings = PipelineSettings.from(props::get);
+            if (cli.simulate()) {
+                simulator = ProviderSimulator.start(simulatorSettings(props));
+                pointAt(props, simulator.baseUrl());
+            }
             submit(cli, settings.inbox());
             return runCamel(cli, props);
         } catch (SettingsException e) {
@@ -114,6 +115,12 @@ public final class ScenePipelineApp {
             Path tmp = inbox.resolve("." + plan.getFileName() + ".submitting");
             Files.copy(plan, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void pointAt(AppProperties props, String baseUrl) {
+        for (String key : new String[] {"replicate.base-url", "elevenlabs.base-url", "facerig.base-url"}) {
+            props.set(key, baseUrl);
         }
     }
 

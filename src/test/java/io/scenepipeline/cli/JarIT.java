@@ -1,0 +1,137 @@
+package io.scenepipeline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.support.Json;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged jar, run as a user runs it: {@code java -jar target/scene-pipeline.jar …} from another folder. */
+class JarIT {
+
+    private static final Path JAR = Path.of("target", "scene-pipeline.jar").toAbsolutePath();
+    private static final Path EXAMPLES = Path.of("examples", "plans").toAbsolutePath();
+    private Path work;
+
+    @BeforeEach
+    void folder() throws IOException {
+        Files.createDirectories(Path.of("target", "it-runs"));
+        work = Files.createTempDirectory(Path.of("target", "it-runs").toAbsolutePath(), "jar-");
+    }
+
+    @Test
+    void should_run_an_example_plan_on_the_simulator_and_exit_0() throws Exception {
+        Result r = run(List.of("-Dsimulator.prediction-ms=400", "-Dreplicate.poll-interval=200"),
+                "--simulate", "--once", EXAMPLES.resolve("rainbows.json").toString());
+
+        assertThat(r.exit).as(r.output).isZero();
+        Path out = work.resolve("data/outbox/rainbows");
+        JsonNode manifest = Json.read(Files.readString(out.resolve("manifest.json")));
+        assertThat(manifest.path("status").asText()).isEqualTo("succeeded");
+        assertThat(manifest.path("scenes")).hasSize(3);
+        for (int n = 1; n <= 3; n++) {
+            assertThat(out.resolve("images/scene_" + n + ".png")).isNotEmptyFile();
+            assertThat(out.resolve("audio/scene_" + n + ".wav")).isNotEmptyFile();
+            assertThat(out.resolve("face_rig/scene_" + n + ".mp4")).isNotEmptyFile();
+            assertPlayableVideo(out.resolve("clips/scene_" + n + ".mp4"));
+        }
+        assertThat(Files.readAllBytes(out.resolve("plan.json"))).isEqualTo(Files.readAllBytes(EXAMPLES.resolve("rainbows.json")));
+        assertThat(r.output).contains("plan=rainbows Pipeline succeeded");
+    }
+
+    @Test
+    void should_exit_2_when_a_plan_was_dead_lettered() throws Exception {
+        Path bad = work.resolve("bad.json");
+        Files.writeString(bad, "{\"scenes\": []}");
+
+        Result r = run(List.of(), "--simulate", "--once", bad.toString());
+
+        assertThat(r.exit).as(r.output).isEqualTo(2);
+        assertThat(work.resolve("data/dead-letter/bad.json")).hasContent("{\"scenes\": []}");
+        assertThat(work.resolve("data/dead-letter/bad.error.json")).content().contains("scenes: must hold at least one scene");
+    }
+
+    @Test
+    void should_stop_with_one_line_naming_a_bad_setting() throws Exception {
+        Files.writeString(work.resolve("application.properties"), "retry.video.maximumRedeliveries=three\n");
+
+        Result r = run(List.of(), "--simulate", "--once");
+
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.output.strip()).isEqualTo(
+                "scene-pipeline: bad setting retry.video.maximumRedeliveries: must be a whole number, got 'three'");
+    }
+
+    @Test
+    void should_require_the_api_token_when_not_simulating() throws Exception {
+        Result r = run(List.of(), "--once");
+
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.output.strip()).isEqualTo("scene-pipeline: bad setting replicate.api-token: is not set "
+                + "(set the REPLICATE_API_TOKEN environment variable, or use --simulate)");
+    }
+
+    @Test
+    void should_let_minus_d_override_the_working_directory_file() throws Exception {
+        Files.writeString(work.resolve("application.properties"), "pipeline.scene-concurrency=zero\n");
+
+        Result r = run(List.of("-Dpipeline.scene-concurrency=0"), "--simulate", "--once");
+
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.output.strip()).isEqualTo("scene-pipeline: bad setting pipeline.scene-concurrency: must be between 1 and 1000, got 0");
+    }
+
+    private static void assertPlayableVideo(Path mp4) throws Exception {
+        byte[] head = Files.readAllBytes(mp4);
+        assertThat(new String(head, 4, 4, StandardCharsets.ISO_8859_1)).isEqualTo("ftyp");
+        if (onPath("ffprobe")) {
+            Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0",
+                    "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", mp4.toString())
+                    .redirectErrorStream(true).start();
+            String probed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(p.waitFor()).isZero();
+            assertThat(probed).isEqualTo("h264,640,360");
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Result run(List<String> jvmArgs, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(JAR.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().remove("REPLICATE_API_TOKEN");
+        pb.environment().remove("ELEVENLABS_API_KEY");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("jar finished").isTrue();
+        return new Result(p.exitValue(), output);
+    }
+
+    private record Result(int exit, String output) {
+    }
+}
