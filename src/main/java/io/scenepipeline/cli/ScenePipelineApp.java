@@ -128,9 +128,9 @@ public final class ScenePipelineApp {
         try {
             return new SimulatorSettings(Long.parseLong(props.get("simulator.prediction-ms")),
                     Long.parseLong(props.get("simulator.latency-ms")), Double.parseDouble(props.get("simulator.fault-rate")),
-                    Long.parseLong(props.get("simulator.file-ttl")));
+                    Long.parseLong(props.get("simulator.file-ttl")), Long.parseLong(props.get("simulator.stall-ms")));
         } catch (NumberFormatException | NullPointerException e) {
-            throw new SettingsException("simulator.*: prediction-ms, latency-ms and file-ttl must be whole numbers and fault-rate a number (" + e.getMessage() + ")");
+            throw new SettingsException("simulator.*: prediction-ms, latency-ms, file-ttl and stall-ms must be whole numbers and fault-rate a number (" + e.getMessage() + ")");
         }
     }
 

@@ -4,6 +4,7 @@ import io.scenepipeline.provider.replicate.PredictionFailedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.MalformedChunkCodingException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 import java.net.SocketException;
@@ -18,8 +19,8 @@ import java.util.stream.Collectors;
  *
  * <p>Retryable: connection refused or reset ({@link SocketException}, which includes
  * {@link java.net.ConnectException}), no response ({@link NoHttpResponseException}), connect or read timeout
- * ({@link SocketTimeoutException}), a connection closed mid-body ({@link ConnectionClosedException}), a truncated
- * download, an HTTP status in {@code retry.retryable-status-codes}, and a Replicate prediction that failed for a
+ * ({@link SocketTimeoutException}), a body cut or broken in transit ({@link ConnectionClosedException},
+ * {@link MalformedChunkCodingException}, a {@link TruncatedDownloadException}), an HTTP status in {@code retry.retryable-status-codes}, and a Replicate prediction that failed for a
  * transient reason. Everything else (other 4xx, validation errors, missing files, flagged content, …) is permanent.
  */
 public final class FailureClassifier {
@@ -76,6 +77,7 @@ public final class FailureClassifier {
         if (t instanceof TruncatedDownloadException
                 || t instanceof NoHttpResponseException
                 || t instanceof ConnectionClosedException
+                || t instanceof MalformedChunkCodingException
                 || t instanceof SocketTimeoutException
                 || t instanceof SocketException) {
             return true;

@@ -3,6 +3,7 @@ package io.scenepipeline.retry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.support.Json;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.impl.EnglishReasonPhraseCatalog;
@@ -12,6 +13,8 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One human-readable sentence for a failure, with the provider's own message: Replicate's problem+json
@@ -19,10 +22,20 @@ import java.util.Locale;
  */
 public final class ProviderErrors {
 
+    private static final Pattern RESPONSE_TIMEOUT = Pattern.compile("[?&]responseTimeout=(\\d+)");
+
     private ProviderErrors() {
     }
 
     public static String describe(Throwable failure) {
+        return describe(failure, null);
+    }
+
+    /**
+     * @param endpointUri the camel-http endpoint that failed, if known: a read timeout then says how long it waited
+     *                    (its {@code responseTimeout})
+     */
+    public static String describe(Throwable failure, String endpointUri) {
         Throwable t = rootOfInterest(failure);
         if (t instanceof HttpOperationFailedException h) {
             String text = h.getStatusText() == null || h.getStatusText().isBlank()
@@ -40,8 +53,13 @@ public final class ProviderErrors {
         if (t instanceof ConnectException) {
             return "Connection failed: " + t.getMessage();
         }
+        if (t instanceof ConnectTimeoutException) {
+            return "Connect timed out: " + t.getMessage();
+        }
         if (t instanceof SocketTimeoutException) {
-            return "Timed out: " + t.getMessage();
+            Matcher m = endpointUri == null ? null : RESPONSE_TIMEOUT.matcher(endpointUri);
+            return m != null && m.find() ? "Read timed out after " + StepFailureHandler.seconds(Long.parseLong(m.group(1))) + " s"
+                    : "Read timed out";
         }
         String message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;

@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How long a 429 asks us to wait, in this order: the {@code Retry-After} header (seconds or HTTP-date), the
+ * How long a 429 (or a 503 that says so) asks us to wait, in this order: the {@code Retry-After} header (seconds or HTTP-date), the
  * body's {@code retry_after} (Replicate), the {@code ~Ns} hint in Replicate's {@code detail}.
  */
 public final class RetryAfter {
@@ -26,7 +26,7 @@ public final class RetryAfter {
     }
 
     public static OptionalLong millis(HttpOperationFailedException failure, Instant now) {
-        if (failure.getStatusCode() != 429) {
+        if (failure.getStatusCode() != 429 && failure.getStatusCode() != 503) {
             return OptionalLong.empty();
         }
         OptionalLong header = header(failure.getResponseHeaders(), now);

@@ -47,7 +47,8 @@ public final class StepFailureHandler implements Processor {
             return;
         }
         String where = Steps.context(exchange);
-        String message = ProviderErrors.describe(failure);
+        // the endpoint last sent to is the call that failed (FAILURE_ENDPOINT is only set after this processor)
+        String message = ProviderErrors.describe(failure, exchange.getProperty(Exchange.TO_ENDPOINT, String.class));
         boolean retryable = classifier.isRetryable(failure);
         // Camel has already counted this failure in CamelRedeliveryCounter (1 on the first failure of a call);
         // the routes clear that header before each call, so it is the number of this attempt.

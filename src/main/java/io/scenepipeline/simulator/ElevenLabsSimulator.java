@@ -52,7 +52,7 @@ final class ElevenLabsSimulator {
             return true;
         }
         Optional<String> fault = faults.next("tts", text.asText());
-        if (ProviderSimulator.injectHttpFault(req, fault, ElevenLabsSimulator::fault)) {
+        if (faults.answer(req, fault, ElevenLabsSimulator::fault)) {
             return true;
         }
         String format = req.query.getOrDefault("output_format", "mp3_44100_128");

@@ -177,7 +177,7 @@ final class FaceRigSimulator {
 
     private boolean fault(SimRequest req, String target, String text) throws IOException {
         Optional<String> fault = faults.next(target, text);
-        return ProviderSimulator.injectHttpFault(req, fault, (r, status) -> r.json(status, Map.of("detail",
+        return faults.answer(req, fault, (r, status) -> r.json(status, Map.of("detail",
                 status == 500 ? "Failed to generate " + target + ": simulated failure" : "Simulated error " + status)));
     }
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * {@code [sim:<target>-<fault>]} (fails every time) or {@code [sim:<target>-<fault>x<n>]} (fails the first n
  * times, then works). Targets: image, video, poll, download, tts, upload, align, emotions, export. Faults: an HTTP
  * status (401, 404, 422, 429, 500, 503, …), {@code disconnect}, {@code truncate} (download), {@code e005} and
- * {@code interrupted} (prediction outcome). Besides, {@code simulator.fault-rate} makes that share of all requests
+ * {@code interrupted} (prediction outcome), {@code stall} (answers only after {@code simulator.stall-ms}). Besides, {@code simulator.fault-rate} makes that share of all requests
  * fail with a random transient fault.
  */
 final class Faults {
@@ -22,11 +22,42 @@ final class Faults {
     private static final String[] RANDOM = {"503", "500", "502", "429", "disconnect"};
 
     private final double rate;
+    private final long stallMs;
     private final Map<String, AtomicInteger> used = new ConcurrentHashMap<>();
     private final Map<String, String> textOfMedia = new ConcurrentHashMap<>();
 
-    Faults(double rate) {
+    Faults(double rate, long stallMs) {
         this.rate = rate;
+        this.stallMs = stallMs;
+    }
+
+    /**
+     * Applies an HTTP-level fault: a status answered with a provider-shaped body, a dropped connection, or a
+     * stall (the answer comes only after {@code simulator.stall-ms}, past the client's read timeout). True when
+     * the request has been answered.
+     */
+    boolean answer(SimRequest req, Optional<String> fault, FaultBody body) throws java.io.IOException {
+        if (fault.isEmpty()) {
+            return false;
+        }
+        String f = fault.get();
+        if (f.equals("disconnect")) {
+            throw new SimRequest.SimulatedDisconnect();
+        }
+        if (f.equals("stall")) {
+            ProviderSimulator.sleep(stallMs);
+            return false;
+        }
+        if (isStatus(f)) {
+            body.send(req, Integer.parseInt(f));
+            return true;
+        }
+        return false;
+    }
+
+    /** Writes a provider-shaped error body for a status. */
+    interface FaultBody {
+        void send(SimRequest req, int status) throws java.io.IOException;
     }
 
     /** The fault to inject for this target and text, if any. */

@@ -35,7 +35,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
     private ProviderSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
-        this.faults = new Faults(settings.faultRate());
+        this.faults = new Faults(settings.faultRate(), settings.stallMs());
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
@@ -91,27 +91,6 @@ public final class ProviderSimulator implements AutoCloseable {
             LOG.warn("simulator error on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
             throw e;
         }
-    }
-
-    /** Applies an HTTP-level fault; true when the request has been answered (or dropped). */
-    static boolean injectHttpFault(SimRequest req, Optional<String> fault, FaultBody body) throws IOException {
-        if (fault.isEmpty()) {
-            return false;
-        }
-        String f = fault.get();
-        if (f.equals("disconnect")) {
-            throw new SimRequest.SimulatedDisconnect();
-        }
-        if (Faults.isStatus(f)) {
-            body.send(req, Integer.parseInt(f));
-            return true;
-        }
-        return false;
-    }
-
-    /** Writes a provider-shaped error body for a status. */
-    interface FaultBody {
-        void send(SimRequest req, int status) throws IOException;
     }
 
     static void sleep(long millis) {

@@ -104,7 +104,7 @@ final class ReplicateSimulator {
             }
             if (req.method.equals("GET") && prediction.group(2) == null) {
                 count("poll");
-                if (ProviderSimulator.injectHttpFault(req, faults.next("poll", p.prompt()), this::error)) {
+                if (faults.answer(req, faults.next("poll", p.prompt()), this::error)) {
                     return true;
                 }
                 req.json(200, view(p));
@@ -176,7 +176,7 @@ final class ReplicateSimulator {
         }
         boolean video = ModelInputs.isVideo(modelName);
         Optional<String> fault = faults.next(video ? "video" : "image", input.path("prompt").asText(""));
-        if (ProviderSimulator.injectHttpFault(req, fault, this::error)) {
+        if (faults.answer(req, fault, this::error)) {
             return;
         }
         String failure = fault.map(f -> f.equals("e005") ? E005 : f.equals("interrupted") ? INTERRUPTED : null).orElse(null);
@@ -223,7 +223,7 @@ final class ReplicateSimulator {
         if (fault.isPresent() && fault.get().equals("truncate")) {
             req.sendTruncated(p.contentType(), p.output);
         }
-        if (ProviderSimulator.injectHttpFault(req, fault, (r, s) -> r.json(s, Map.of("detail", "delivery error")))) {
+        if (faults.answer(req, fault, (r, s) -> r.json(s, Map.of("detail", "delivery error")))) {
             return;
         }
         req.send(200, p.contentType(), p.output);

@@ -161,6 +161,90 @@ class RetryTest extends PipelineTestSupport {
         assertThat(report.path("error").asText()).isEqualTo("422 Unprocessable Entity - body.transcript: field required");
     }
 
+    @Test
+    void should_retry_a_create_that_got_no_response() throws Exception {
+        stubHappyProviders();
+        failFirst(() -> post(IMAGEN), 1, aResponse().withFault(Fault.EMPTY_RESPONSE), "empty");
+
+        runPlan("empty.json", plan(1));
+
+        wm.verify(2, postRequestedFor(urlEqualTo(IMAGEN)));
+        assertThat(outbox("empty").resolve("images/scene_1.png")).exists();
+    }
+
+    @Test
+    void should_not_retry_404_or_422() throws Exception {
+        stubHappyProviders();
+        wm.stubFor(post(IMAGEN).willReturn(aResponse().withStatus(404)
+                .withBody("{\"detail\":\"The requested resource could not be found.\",\"status\":404}")));
+        wm.stubFor(post(SEEDANCE).willReturn(aResponse().withStatus(422).withBody("{\"detail\":\"- input.duration: Must be less than or equal to 12\\n\","
+                + "\"status\":422,\"title\":\"Input validation failed\"}")));
+
+        runPlan("missing.json", plan(1));
+        wm.stubFor(post(IMAGEN).willReturn(aResponse().withStatus(201).withBody(prediction("imagepredictionid000000001", "starting", null))));
+        runPlan("invalid.json", plan(1));
+
+        wm.verify(2, postRequestedFor(urlEqualTo(IMAGEN)));
+        wm.verify(1, postRequestedFor(urlEqualTo(SEEDANCE)));
+        assertThat(readJson(deadLetter("missing.error.json")).path("error").asText())
+                .isEqualTo("404 Not Found - The requested resource could not be found.");
+        JsonNode invalid = readJson(deadLetter("invalid.error.json"));
+        assertThat(invalid.path("stage").asText()).isEqualTo("image-to-video");
+        assertThat(invalid.path("error").asText()).isEqualTo("422 Unprocessable Entity - - input.duration: Must be less than or equal to 12");
+    }
+
+    @Test
+    void should_cap_a_huge_retry_after_at_the_maximum_redelivery_delay() throws Exception {
+        stubHappyProviders();
+        failFirst(() -> post(IMAGEN), 1, aResponse().withStatus(429).withHeader("Retry-After", "3600")
+                .withBody("{\"detail\":\"Request was throttled.\",\"status\":429}"), "huge");
+
+        runPlan("huge.json", plan(1));
+
+        List<LoggedRequest> creates = wm.findAll(postRequestedFor(urlEqualTo(IMAGEN)));
+        assertThat(creates).hasSize(2);
+        assertThat(creates.get(1).getLoggedDate().getTime() - creates.get(0).getLoggedDate().getTime()).isBetween(950L, 3000L);
+    }
+
+    @Test
+    void should_download_again_when_the_body_is_cut_mid_way() throws Exception {
+        stubHappyProviders();
+        failFirst(() -> get("/files/out.mp4"), 1, aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK), "cut");
+
+        runPlan("cut.json", plan(1));
+
+        wm.verify(1, postRequestedFor(urlEqualTo(SEEDANCE)));
+        wm.verify(2, getRequestedFor(urlEqualTo("/files/out.mp4")));
+        assertThat(outbox("cut").resolve("clips/scene_1.mp4")).hasBinaryContent(mp4());
+    }
+
+    @Test
+    void should_retry_elevenlabs_system_busy() throws Exception {
+        stubHappyProviders();
+        failFirst(() -> post(urlPathEqualTo(TTS)), 1, aResponse().withStatus(429).withBody(
+                "{\"detail\":{\"status\":\"system_busy\",\"message\":\"We are busy\"}}"), "busy");
+
+        runPlan("tts.json", plan(1));
+
+        wm.verify(2, postRequestedFor(urlPathEqualTo(TTS)));
+        JsonNode tts = readJson(outbox("tts").resolve("manifest.json")).path("scenes").get(0).path("steps").get(2);
+        assertThat(tts.path("step").asText()).isEqualTo("text-to-speech");
+        assertThat(tts.path("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void should_retry_alignment_without_repeating_the_narration() throws Exception {
+        stubHappyProviders();
+        failFirst(() -> post("/generate-alignment"), 1, aResponse().withStatus(500)
+                .withBody("{\"detail\":\"Failed to generate alignment: MFA crashed\"}"), "mfa");
+
+        runPlan("mfa.json", plan(1));
+
+        wm.verify(1, postRequestedFor(urlPathEqualTo(TTS)));
+        wm.verify(1, postRequestedFor(urlEqualTo("/audio/upload")));
+        wm.verify(2, postRequestedFor(urlEqualTo("/generate-alignment")));
+    }
+
     /** The stub answers {@code failure} the first {@code times} times, then falls back to the stub defined before. */
     private static void failFirst(java.util.function.Supplier<com.github.tomakehurst.wiremock.client.MappingBuilder> request, int times,
                                   com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure, String scenario) {

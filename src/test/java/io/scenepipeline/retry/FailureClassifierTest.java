@@ -52,6 +52,7 @@ class FailureClassifierTest {
         assertThat(classifier.isRetryable(new ConnectTimeoutException("Connect timed out"))).isTrue();
         assertThat(classifier.isRetryable(new ConnectionClosedException("Premature end of Content-Length delimited message body"))).isTrue();
         assertThat(classifier.isRetryable(new TruncatedDownloadException("ended after 10 of 20 bytes"))).isTrue();
+        assertThat(classifier.isRetryable(new org.apache.hc.core5.http.MalformedChunkCodingException("Bad chunk header"))).isTrue();
     }
 
     @Test

@@ -38,7 +38,8 @@ class ProviderErrorsTest {
         assertThat(RetryAfter.millis(http(429, Map.of(), "{\"detail\":\"throttled\",\"retry_after\":5}"), now)).hasValue(5000);
         assertThat(RetryAfter.millis(http(429, Map.of(), "{\"detail\":\"Request was throttled. Your rate limit resets in ~30s.\"}"), now)).hasValue(30000);
         assertThat(RetryAfter.millis(http(429, Map.of(), "not json"), now)).isEmpty();
-        assertThat(RetryAfter.millis(http(503, Map.of("Retry-After", "9"), "{}"), now)).isEmpty();
+        assertThat(RetryAfter.millis(http(503, Map.of("retry-after", "9"), "{}"), now)).hasValue(9000);
+        assertThat(RetryAfter.millis(http(500, Map.of("Retry-After", "9"), "{}"), now)).isEmpty();
     }
 
     private static HttpOperationFailedException http(int status, Map<String, String> headers, String body) {

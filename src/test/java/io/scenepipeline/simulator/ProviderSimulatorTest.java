@@ -25,7 +25,7 @@ class ProviderSimulatorTest {
 
     @BeforeAll
     static void start() throws Exception {
-        sim = ProviderSimulator.start(new SimulatorSettings(300, 0, 0.0, 60_000));
+        sim = ProviderSimulator.start(new SimulatorSettings(300, 0, 0.0, 60_000, 1_000));
     }
 
     @AfterAll
