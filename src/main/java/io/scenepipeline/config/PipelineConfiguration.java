@@ -7,6 +7,8 @@ import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.StepFailureHandler;
 import io.scenepipeline.run.PlanLifecycle;
 import io.scenepipeline.run.RunStats;
+import io.scenepipeline.state.PlanRecovery;
+import io.scenepipeline.state.StepJournal;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -38,6 +40,15 @@ public class PipelineConfiguration implements CamelConfiguration {
             stats = new RunStats();
             registry.bind(RUN_STATS, stats);
         }
+        StepJournal journal = new StepJournal(settings.work().resolve("journal"));
+        try {
+            PlanRecovery.recover(settings.inbox(), settings.work(), journal, settings.journalRetention());
+        } catch (IOException e) {
+            throw new SettingsException("pipeline.work: cannot recover the plans in flight in " + settings.work() + " (" + e.getMessage() + ")");
+        }
+        // where a picked-up plan waits while it runs: an absolute path, for the inbox consumer's preMove
+        context.getPropertiesComponent().addOverrideProperty("pipeline.inflight-dir",
+                PlanRecovery.inflight(settings.work()).toAbsolutePath().toString());
         FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retryableStatusCodes());
         registry.bind("pipelineSettings", settings);
         registry.bind("failureClassifier", classifier);
@@ -45,9 +56,10 @@ public class PipelineConfiguration implements CamelConfiguration {
             registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier));
         }
         registry.bind("planLifecycle", new PlanLifecycle(settings, stats));
-        registry.bind("replicate", new ReplicateSteps(settings));
-        registry.bind("elevenlabs", new ElevenLabsSteps(settings));
-        registry.bind("facerig", new FaceRigSteps());
+        registry.bind("journal", journal);
+        registry.bind("replicate", new ReplicateSteps(settings, journal));
+        registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));
+        registry.bind("facerig", new FaceRigSteps(journal));
         registry.bind("sceneExecutor", context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "scene", settings.sceneConcurrency()));
     }

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  */
 public record PipelineSettings(
         Path inbox, Path outbox, Path deadLetter, Path work,
-        int sceneConcurrency, boolean storyboardEnabled, boolean faceRigEnabled,
+        int sceneConcurrency, boolean storyboardEnabled, boolean faceRigEnabled, java.time.Duration journalRetention,
         Map<String, Backoff> retry, String retryableStatusCodes,
         URI replicateBaseUrl, String replicateToken, ReplicateModel imageModel, ReplicateModel videoModel,
         long pollInterval, long predictionTimeout, List<String> transientErrors, String videoResolution,
@@ -51,6 +51,7 @@ public record PipelineSettings(
                 r.path("pipeline.inbox"), r.path("pipeline.outbox"), r.path("pipeline.dead-letter"), r.path("pipeline.work"),
                 r.integer("pipeline.scene-concurrency", 1, 1000),
                 r.bool("pipeline.storyboard.enabled"), r.bool("pipeline.face-rig.enabled"),
+                r.duration("pipeline.journal-retention"),
                 retry, statusCodes,
                 r.url("replicate.base-url"), r.secret("replicate.api-token", "REPLICATE_API_TOKEN"),
                 r.model("replicate.image-model", ReplicateModel.Kind.IMAGE),
@@ -143,6 +144,24 @@ public record PipelineSettings(
                 throw new SettingsException(key + ": must be between " + min + " and " + max + ", got " + v);
             }
             return d;
+        }
+
+        /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 7d}, or plain milliseconds. */
+        java.time.Duration duration(String key) {
+            String v = required(key);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(v);
+            if (!m.matches()) {
+                throw new SettingsException(key + ": must be a duration such as 7d, 12h, 30m, 45s or 500ms, got '" + v + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "ms" : m.group(2);
+            return switch (unit) {
+                case "d" -> java.time.Duration.ofDays(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                case "s" -> java.time.Duration.ofSeconds(n);
+                default -> java.time.Duration.ofMillis(n);
+            };
         }
 
         boolean bool(String key) {

@@ -66,6 +66,37 @@ public final class PlanLifecycle {
         exchange.removeProperty(Steps.STEP);
     }
 
+    /** True once a scene of this plan has failed for good: scenes not yet started then do not start. */
+    public boolean planFailed(Exchange exchange) {
+        return Steps.run(exchange).firstError() != null;
+    }
+
+    /** A scene failed for good: remember why (the plan fails once its running scenes are done). */
+    public void sceneFailed(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        PlanRun run = Steps.run(exchange);
+        run.sceneFailed(error);
+        if (run.failure() == null) {
+            StepRecord step = Steps.current(exchange);
+            Scene scene = Steps.scene(exchange);
+            run.fail(new Failure(step == null ? "pipeline" : step.step(), scene == null ? null : scene.sceneNumber(),
+                    step == null ? null : step.provider(), false, step == null ? 1 : step.attempts(),
+                    FailureClassifier.httpStatus(error), error == null ? "unknown error" : ProviderErrors.describe(error)));
+        }
+    }
+
+    /** After the split: fails the plan with its first scene failure, if any. */
+    public void scenesDone(Exchange exchange) throws Exception {
+        PlanRun run = Steps.run(exchange);
+        Throwable first = run.firstError() != null ? run.firstError() : exchange.getException();
+        if (first instanceof Exception e) {
+            throw e;
+        }
+        if (first != null) {
+            throw new IllegalStateException(first);
+        }
+    }
+
     public void sceneDone(Exchange exchange) {
         SceneResult result = Steps.sceneResult(exchange);
         result.markComplete();

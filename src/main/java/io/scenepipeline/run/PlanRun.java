@@ -24,6 +24,7 @@ public final class PlanRun {
     private final Instant startedAt = Instant.now();
     private final ConcurrentSkipListMap<Integer, SceneResult> scenes = new ConcurrentSkipListMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private final AtomicReference<Throwable> firstError = new AtomicReference<>();
 
     public PlanRun(ScenePlan plan, String fileName, Path stagingDir) {
         this.plan = plan;
@@ -74,5 +75,14 @@ public final class PlanRun {
 
     public Failure failure() {
         return failure.get();
+    }
+
+    /** Keeps the exception that stopped the first failed scene, to fail the plan with once every scene is done. */
+    public void sceneFailed(Throwable error) {
+        firstError.compareAndSet(null, error);
+    }
+
+    public Throwable firstError() {
+        return firstError.get();
     }
 }

@@ -14,15 +14,24 @@ public final class StepRecord {
     private final String provider;
     private final String model;
     private final long startedNanos = System.nanoTime();
+    private final String key;
+    private volatile boolean reused;
     private volatile String predictionId;
     private volatile String requestId;
     private volatile int attempts = 1;
     private volatile Long durationMs;
 
-    public StepRecord(String step, String provider, String model) {
+    public StepRecord(String step, String provider, String model, String key) {
         this.step = step;
         this.provider = provider;
         this.model = model;
+        this.key = key;
+    }
+
+    /** The step's journal key (see {@code StepKeys}). */
+    @JsonIgnore
+    public String key() {
+        return key;
     }
 
     @JsonProperty("step")
@@ -73,9 +82,17 @@ public final class StepRecord {
         return durationMs;
     }
 
+    /** True when the output was taken from an earlier run instead of calling the provider again. */
     @JsonProperty("reused")
     public boolean reused() {
-        return false;
+        return reused;
+    }
+
+    public void markReused(String predictionId, String requestId) {
+        this.reused = true;
+        this.attempts = 0;
+        this.predictionId = predictionId;
+        this.requestId = requestId;
     }
 
     @JsonIgnore

@@ -1,7 +1,14 @@
 package io.scenepipeline.run;
 
+import io.scenepipeline.output.AtomicFiles;
 import io.scenepipeline.plan.Scene;
+import io.scenepipeline.state.StepEntry;
+import io.scenepipeline.state.StepJournal;
 import org.apache.camel.Exchange;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** Exchange properties that say which plan, scene and step an exchange is working on. */
 public final class Steps {
@@ -10,6 +17,8 @@ public final class Steps {
     public static final String SCENE = "scene";
     /** The step in progress ({@link StepRecord}). */
     public static final String STEP = "stepRecord";
+    /** True when the step in progress was taken from the journal (the routes then skip its calls). */
+    public static final String REUSED = "stepReused";
 
     private Steps() {
     }
@@ -27,11 +36,39 @@ public final class Steps {
     }
 
     /** Starts a step of the current scene: it is listed in the manifest from now on. */
-    public static StepRecord begin(Exchange exchange, String step, String provider, String model) {
-        StepRecord record = new StepRecord(step, provider, model);
+    public static StepRecord begin(Exchange exchange, String step, String provider, String model, String key) {
+        StepRecord record = new StepRecord(step, provider, model, key);
         sceneResult(exchange).add(record);
         exchange.setProperty(STEP, record);
+        exchange.setProperty(REUSED, false);
         return record;
+    }
+
+    /**
+     * Looks the current step up in the journal. When an earlier run finished it, its output is put at
+     * {@code target} (relative to the plan folder; null for outputs that are not plan files), the step is marked
+     * reused and finished, and the entry is returned.
+     */
+    public static Optional<StepEntry> reuse(Exchange exchange, StepJournal journal, String target) throws IOException {
+        StepRecord record = current(exchange);
+        Optional<StepEntry> entry = journal.find(record.key());
+        if (entry.isPresent()) {
+            if (target != null) {
+                journal.restore(entry.get(), AtomicFiles.inside(run(exchange).stagingDir(), Path.of(target)));
+            }
+            record.markReused(entry.get().predictionId(), entry.get().requestId());
+            record.finish();
+            exchange.setProperty(REUSED, true);
+        }
+        return entry;
+    }
+
+    /** Journals the finished current step with its output file, then finishes it. */
+    public static StepEntry complete(Exchange exchange, StepJournal journal, Path output, String outputUrl) throws IOException {
+        StepRecord record = current(exchange);
+        record.finish();
+        return journal.record(record.key(), record.step(), record.provider(), record.model(), output,
+                record.predictionId(), record.requestId(), outputUrl, record.attempts(), record.durationMs());
     }
 
     public static StepRecord current(Exchange exchange) {
@@ -43,6 +80,14 @@ public final class Steps {
         if (record != null) {
             record.finish();
         }
+    }
+
+    /** Journals the finished current step whose output is data rather than a plan file. */
+    public static StepEntry complete(Exchange exchange, StepJournal journal, byte[] output, String extension) throws IOException {
+        StepRecord record = current(exchange);
+        record.finish();
+        return journal.record(record.key(), record.step(), record.provider(), record.model(), output, extension,
+                record.requestId(), record.attempts(), record.durationMs());
     }
 
     /** {@code plan=P scene=N step=S}, the prefix of every log line about a step. */

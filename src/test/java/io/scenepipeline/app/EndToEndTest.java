@@ -34,7 +34,7 @@ class EndToEndTest extends PipelineTestSupport {
         for (int n = 1; n <= 3; n++) {
             assertThat(out.resolve("images/scene_" + n + ".png")).hasBinaryContent(png());
             assertThat(out.resolve("clips/scene_" + n + ".mp4")).hasBinaryContent(mp4());
-            assertThat(out.resolve("audio/scene_" + n + ".wav")).hasBinaryContent(wav());
+            assertThat(out.resolve("audio/scene_" + n + ".wav")).hasBinaryContent(wav(n));
             assertThat(out.resolve("face_rig/scene_" + n + ".mp4")).hasBinaryContent(mp4());
         }
         JsonNode manifest = readJson(out.resolve("manifest.json"));
@@ -49,8 +49,8 @@ class EndToEndTest extends PipelineTestSupport {
         assertThat(scene1.path("duration").path("clip").asDouble()).isEqualTo(12.0);
         assertThat(scene1.path("duration").path("clamped").asBoolean()).isTrue();
         List<String> steps = scene1.path("steps").findValuesAsText("step");
-        assertThat(steps).containsExactly("text-to-image", "image-to-video", "text-to-speech", "upload-audio",
-                "alignment", "emotions", "export");
+        assertThat(steps).containsExactly("text-to-image", "image-to-video", "text-to-speech", "alignment", "emotions",
+                "upload-audio", "export");
         JsonNode image = scene1.path("steps").get(0);
         assertThat(image.path("provider").asText()).isEqualTo("replicate");
         assertThat(image.path("model").asText()).isEqualTo("google/imagen-3");

@@ -76,6 +76,13 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         configuration.withUseOverridePropertiesWithPropertiesComponent(p);
     }
 
+    /** A request no stub matched is a test (or pipeline) defect: say which. */
+    @org.junit.jupiter.api.AfterEach
+    void noUnmatchedRequests() {
+        assertThat(wm.findAllUnmatchedRequests()).as("requests no stub matched")
+                .extracting(r -> r.getMethod() + " " + r.getUrl()).isEmpty();
+    }
+
     /** Per-class settings on top of the test defaults. */
     protected Properties extraProperties() {
         return new Properties();
@@ -85,7 +92,9 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
     void runPlan(String fileName, String json) throws IOException {
         // the plan's own exchange, not its scenes' split copies (which share the from-route)
         NotifyBuilder done = new NotifyBuilder(context).fromRoute("inbox")
-                .filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null).whenDone(1).create();
+                .filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null
+                        && fileName.equals(e.getIn().getHeader(org.apache.camel.Exchange.FILE_NAME_ONLY)))
+                .whenDone(1).create();
         Path inbox = dir.resolve("inbox");
         Files.createDirectories(inbox);
         Path tmp = inbox.resolve("." + fileName + ".tmp");
@@ -126,6 +135,7 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         stubPrediction(SEEDANCE, "videopredictionid000000001", wm.baseUrl() + "/files/out.mp4");
         wm.stubFor(get("/files/out-0.png").willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
         wm.stubFor(get("/files/out.mp4").willReturn(aResponse().withHeader("Content-Type", "video/mp4").withBody(mp4())));
+        wm.stubFor(get(urlPathEqualTo("/v1/predictions")).willReturn(okJson("{\"next\":null,\"previous\":null,\"results\":[]}")));
         stubTts();
         stubFaceRig();
     }
@@ -149,10 +159,17 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
                 + "/v1/predictions/" + id + "/cancel\"}}";
     }
 
+    /** Each scene's narration gets its own audio (as a real voice would), the rest a default one. */
     static void stubTts() {
         wm.stubFor(post(urlPathEqualTo(TTS)).withQueryParam("output_format", equalTo("wav_16000"))
                 .willReturn(aResponse().withHeader("Content-Type", "audio/wav")
                         .withHeader("request-id", "3c807fc4c3a1705f9638ecc764a91c01").withBody(wav())));
+        for (int n = 1; n <= 6; n++) {
+            wm.stubFor(post(urlPathEqualTo(TTS)).withQueryParam("output_format", equalTo("wav_16000"))
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.text", equalTo("Narration of scene " + n + ".")))
+                    .willReturn(aResponse().withHeader("Content-Type", "audio/wav")
+                            .withHeader("request-id", "3c807fc4c3a1705f9638ecc764a9100" + n).withBody(wav(n))));
+        }
     }
 
     static void stubFaceRig() {
@@ -190,6 +207,11 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
     }
 
     static byte[] wav() {
-        return Wav.fromPcm16(new byte[16000 * 2], 16000);
+        return wav(0);
+    }
+
+    /** One second of 16 kHz silence, plus {@code n} samples: different bytes per scene. */
+    static byte[] wav(int n) {
+        return Wav.fromPcm16(new byte[16000 * 2 + n * 2], 16000);
     }
 }

@@ -7,6 +7,8 @@ import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
 import org.apache.camel.Exchange;
@@ -25,17 +27,18 @@ import java.util.Map;
 public final class ElevenLabsSteps {
 
     private final PipelineSettings settings;
+    private final StepJournal journal;
 
-    public ElevenLabsSteps(PipelineSettings settings) {
+    public ElevenLabsSteps(PipelineSettings settings, StepJournal journal) {
         this.settings = settings;
+        this.journal = journal;
     }
 
-    public void prepare(Exchange exchange) {
+    public void prepare(Exchange exchange) throws IOException {
         Scene scene = Steps.scene(exchange);
         PlanRun run = Steps.run(exchange);
         String voice = scene.voiceId() != null ? scene.voiceId()
                 : run.plan().voiceId() != null ? run.plan().voiceId() : settings.voiceId();
-        Steps.begin(exchange, "text-to-speech", "elevenlabs", settings.elevenlabsModel());
 
         Map<String, Object> voiceSettings = new LinkedHashMap<>();
         voiceSettings.put("stability", 0.5);
@@ -47,6 +50,15 @@ public final class ElevenLabsSteps {
         body.put("model_id", settings.elevenlabsModel());
         body.put("voice_settings", voiceSettings);
 
+        Map<String, Object> keyed = new LinkedHashMap<>(body);
+        keyed.put("voice_id", voice);
+        keyed.put("output_format", settings.elevenlabsOutputFormat());
+        Steps.begin(exchange, "text-to-speech", "elevenlabs", settings.elevenlabsModel(), StepKeys.of("text-to-speech", keyed));
+        String target = target(scene);
+        if (Steps.reuse(exchange, journal, target).isPresent()) {
+            Steps.sceneResult(exchange).file("audio", target);
+            return;
+        }
         Message in = HttpRequest.json(exchange, "POST", "/v1/text-to-speech/" + voice, Json.write(body));
         in.setHeader(Exchange.HTTP_QUERY, "output_format=" + settings.elevenlabsOutputFormat());
         in.setHeader("Accept", settings.elevenlabsOutputFormat().startsWith("wav") ? "audio/wav" : "audio/pcm");
@@ -55,12 +67,14 @@ public final class ElevenLabsSteps {
 
     public void store(Exchange exchange) throws IOException {
         Scene scene = Steps.scene(exchange);
-        String relative = "audio/scene_" + scene.sceneNumber() + ".wav";
-        Path target = AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(relative));
+        String relative = target(scene);
+        Path file = AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(relative));
         byte[] audio;
         try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
             audio = in == null ? new byte[0] : in.readAllBytes();
         }
+        // the one request header that carries the key is gone before anything else runs
+        exchange.getIn().removeHeader("xi-api-key");
         if (audio.length == 0) {
             throw new MalformedResponseException("ElevenLabs answered text-to-speech with an empty body");
         }
@@ -71,10 +85,14 @@ public final class ElevenLabsSteps {
             }
             audio = Wav.fromPcm16(audio, Integer.parseInt(format.substring(4)));
         }
-        AtomicFiles.write(target, audio);
+        AtomicFiles.write(file, audio);
         StepRecord step = Steps.current(exchange);
         step.requestId(exchange.getIn().getHeader("request-id", String.class));
         Steps.sceneResult(exchange).file("audio", relative);
-        Steps.finish(exchange);
+        Steps.complete(exchange, journal, file, null);
+    }
+
+    private static String target(Scene scene) {
+        return "audio/scene_" + scene.sceneNumber() + ".wav";
     }
 }

@@ -6,6 +6,9 @@ import io.scenepipeline.output.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.StepEntry;
+import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
 import org.apache.camel.Exchange;
@@ -18,10 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The face_rig steps of a scene (providers.md §3): upload the narration WAV, forced alignment, emotions, the
- * original client's timeline merge, and the video export that plays the uploaded audio.
+ * The face_rig steps of a scene (providers.md §3): forced alignment, emotions, the original client's timeline
+ * merge, and the video export, preceded by the upload of the narration it plays. Alignment, emotions and export are
+ * journaled; the upload places a file on the server for the export only, so it runs only when the export does.
  */
 public final class FaceRigSteps {
 
@@ -29,11 +34,92 @@ public final class FaceRigSteps {
     static final String PHONEMES = "faceRigPhonemes";
     static final String TOTAL_MS = "faceRigTotalMs";
     static final String TIMELINE = "faceRigTimeline";
+    static final String EXPORT_KEY = "faceRigExportKey";
     private static final ContentType WAV = ContentType.create("audio/wav");
     private static final ContentType TEXT = ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8);
 
+    private final StepJournal journal;
+
+    public FaceRigSteps(StepJournal journal) {
+        this.journal = journal;
+    }
+
+    public void prepareAlignment(Exchange exchange) throws IOException {
+        Path audio = audio(exchange);
+        String transcript = Steps.scene(exchange).narration();
+        Map<String, Object> keyed = new LinkedHashMap<>();
+        keyed.put("audio", StepKeys.fileRef(StepJournal.hash(audio)));
+        keyed.put("transcript", transcript);
+        Steps.begin(exchange, "alignment", "face_rig", "mfa", StepKeys.of("alignment", keyed));
+        Optional<StepEntry> done = Steps.reuse(exchange, journal, null);
+        if (done.isPresent()) {
+            acceptAlignment(exchange, Json.read(new String(journal.read(done.get()), StandardCharsets.UTF_8)));
+            return;
+        }
+        HttpRequest.start(exchange, "POST", "/generate-alignment").setBody(MultipartEntityBuilder.create()
+                .addBinaryBody("audio", audio.toFile(), WAV, audio.getFileName().toString())
+                .addTextBody("transcript", transcript, TEXT)
+                .build());
+    }
+
+    public void aligned(Exchange exchange) throws IOException {
+        String body = exchange.getIn().getBody(String.class);
+        acceptAlignment(exchange, Json.readResponse("face_rig", body));
+        Steps.complete(exchange, journal, body.getBytes(StandardCharsets.UTF_8), ".json");
+    }
+
+    private static void acceptAlignment(Exchange exchange, JsonNode answer) {
+        JsonNode keyframes = answer.get("keyframes");
+        if (keyframes == null || !keyframes.isArray()) {
+            throw new MalformedResponseException("face_rig answered /generate-alignment without keyframes");
+        }
+        exchange.setProperty(PHONEMES, keyframes);
+        exchange.setProperty(TOTAL_MS, answer.path("total_duration_ms").asLong(0));
+    }
+
+    public void prepareEmotions(Exchange exchange) throws IOException {
+        Scene scene = Steps.scene(exchange);
+        long total = exchange.getProperty(TOTAL_MS, 0L, Long.class);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("transcript", scene.narration());
+        body.put("phoneme_timeline", exchange.getProperty(PHONEMES));
+        body.put("total_duration_ms", total > 0 ? total : Math.round(scene.duration() * 1000));
+        Steps.begin(exchange, "emotions", "face_rig", null, StepKeys.of("emotions", body));
+        Optional<StepEntry> done = Steps.reuse(exchange, journal, null);
+        if (done.isPresent()) {
+            acceptEmotions(exchange, Json.read(new String(journal.read(done.get()), StandardCharsets.UTF_8)));
+            return;
+        }
+        HttpRequest.json(exchange, "POST", "/generate-emotions", Json.write(body));
+    }
+
+    public void emotions(Exchange exchange) throws IOException {
+        String body = exchange.getIn().getBody(String.class);
+        acceptEmotions(exchange, Json.readResponse("face_rig", body));
+        Steps.complete(exchange, journal, body.getBytes(StandardCharsets.UTF_8), ".json");
+    }
+
+    private static void acceptEmotions(Exchange exchange, JsonNode answer) {
+        ArrayNode timeline = TimelineMerger.merge(exchange.getProperty(PHONEMES, JsonNode.class), answer.get("keyframes"));
+        exchange.setProperty(TIMELINE, timeline);
+    }
+
+    /** Reuses the export when an earlier run made it from the same timeline and audio; else remembers its key. */
+    public void checkExport(Exchange exchange) throws IOException {
+        Map<String, Object> keyed = exportBody(exchange, StepKeys.fileRef(StepJournal.hash(audio(exchange))));
+        String key = StepKeys.of("export", keyed);
+        exchange.setProperty(EXPORT_KEY, key);
+        exchange.setProperty(Steps.REUSED, false);
+        if (journal.find(key).isPresent()) {
+            Steps.begin(exchange, "export", "face_rig", null, key);
+            if (Steps.reuse(exchange, journal, target(exchange)).isPresent()) {
+                Steps.sceneResult(exchange).file("face_rig", target(exchange));
+            }
+        }
+    }
+
     public void prepareUpload(Exchange exchange) {
-        Steps.begin(exchange, "upload-audio", "face_rig", null);
+        Steps.begin(exchange, "upload-audio", "face_rig", null, null);
         Path audio = audio(exchange);
         HttpRequest.start(exchange, "POST", "/audio/upload").setBody(MultipartEntityBuilder.create()
                 .addBinaryBody("file", audio.toFile(), WAV, audio.getFileName().toString()).build());
@@ -49,69 +135,40 @@ public final class FaceRigSteps {
         Steps.finish(exchange);
     }
 
-    public void prepareAlignment(Exchange exchange) {
-        Steps.begin(exchange, "alignment", "face_rig", "mfa");
-        Path audio = audio(exchange);
-        HttpRequest.start(exchange, "POST", "/generate-alignment").setBody(MultipartEntityBuilder.create()
-                .addBinaryBody("audio", audio.toFile(), WAV, audio.getFileName().toString())
-                .addTextBody("transcript", Steps.scene(exchange).narration(), TEXT)
-                .build());
-    }
-
-    public void aligned(Exchange exchange) {
-        JsonNode answer = Json.readResponse("face_rig", exchange.getIn().getBody(String.class));
-        JsonNode keyframes = answer.get("keyframes");
-        if (keyframes == null || !keyframes.isArray()) {
-            throw new MalformedResponseException("face_rig answered /generate-alignment without keyframes");
-        }
-        exchange.setProperty(PHONEMES, keyframes);
-        exchange.setProperty(TOTAL_MS, answer.path("total_duration_ms").asLong(0));
-        Steps.finish(exchange);
-    }
-
-    public void prepareEmotions(Exchange exchange) {
-        Steps.begin(exchange, "emotions", "face_rig", null);
-        Scene scene = Steps.scene(exchange);
-        long total = exchange.getProperty(TOTAL_MS, 0L, Long.class);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("transcript", scene.narration());
-        body.put("phoneme_timeline", exchange.getProperty(PHONEMES));
-        body.put("total_duration_ms", total > 0 ? total : Math.round(scene.duration() * 1000));
-        HttpRequest.json(exchange, "POST", "/generate-emotions", Json.write(body));
-    }
-
-    public void emotions(Exchange exchange) {
-        JsonNode answer = Json.readResponse("face_rig", exchange.getIn().getBody(String.class));
-        ArrayNode timeline = TimelineMerger.merge(exchange.getProperty(PHONEMES, JsonNode.class), answer.get("keyframes"));
-        exchange.setProperty(TIMELINE, timeline);
-        Steps.finish(exchange);
-    }
-
     public void prepareExport(Exchange exchange) {
-        Steps.begin(exchange, "export", "face_rig", null);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("combined_timeline", exchange.getProperty(TIMELINE));
-        body.put("audio_url", "/audio/" + exchange.getProperty(UPLOADED, String.class));
-        body.put("format", "mp4");
-        body.put("fps", 24);
+        Steps.begin(exchange, "export", "face_rig", null, exchange.getProperty(EXPORT_KEY, String.class));
+        Map<String, Object> body = exportBody(exchange, "/audio/" + exchange.getProperty(UPLOADED, String.class));
         HttpRequest.json(exchange, "POST", "/export-video", Json.write(body)).setHeader("Accept", "video/mp4");
     }
 
+    private static Map<String, Object> exportBody(Exchange exchange, String audioUrl) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("combined_timeline", exchange.getProperty(TIMELINE));
+        body.put("audio_url", audioUrl);
+        body.put("format", "mp4");
+        body.put("fps", 24);
+        return body;
+    }
+
     public void storeExport(Exchange exchange) throws IOException {
-        Scene scene = Steps.scene(exchange);
-        String relative = "face_rig/scene_" + scene.sceneNumber() + ".mp4";
+        String relative = target(exchange);
+        Path file = AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(relative));
         long written;
         try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
             if (in == null) {
                 throw new MalformedResponseException("face_rig answered /export-video with an empty body");
             }
-            written = AtomicFiles.write(AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(relative)), in);
+            written = AtomicFiles.write(file, in);
         }
         if (written == 0) {
             throw new MalformedResponseException("face_rig answered /export-video with an empty body");
         }
         Steps.sceneResult(exchange).file("face_rig", relative);
-        Steps.finish(exchange);
+        Steps.complete(exchange, journal, file, null);
+    }
+
+    private static String target(Exchange exchange) {
+        return "face_rig/scene_" + Steps.scene(exchange).sceneNumber() + ".mp4";
     }
 
     private static Path audio(Exchange exchange) {

@@ -11,109 +11,243 @@ import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.SceneResult;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.PendingPrediction;
+import io.scenepipeline.state.StepEntry;
+import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
 import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Replicate side of the text-to-image and image-to-video steps: request bodies, reading predictions, and
- * storing outputs. The HTTP calls themselves are made by the routes in {@code replicate.camel.yaml}.
+ * The Replicate side of the text-to-image and image-to-video steps: request bodies, reading predictions, adopting
+ * a prediction an unanswered create may have made, storing outputs, and the journal of predictions in flight.
+ * The HTTP calls themselves are made by the routes in {@code replicate.camel.yaml}.
  */
 public final class ReplicateSteps {
 
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
     static final String MODEL = "replicateModel";
-    static final String CREATE_BODY = "replicateCreateBody";
+    static final String INPUT = "replicateInput";
     static final String PREDICTION_ID = "predictionId";
     static final String STATUS = "predictionStatus";
     static final String PREDICTION = "prediction";
     static final String DEADLINE = "predictionDeadline";
     static final String OUTPUT = "predictionOutput";
     static final String TARGET = "outputTarget";
+    /** Epoch ms of a create request that got no usable answer: before creating again, look for what it made. */
+    static final String CREATE_UNANSWERED_SINCE = "createUnansweredSince";
+    static final String LIST_NEXT = "predictionListNext";
     /** Exchange property: the retry component whose route configuration runs the prediction. */
     static final String RETRY_COMPONENT = "retryComponent";
-    /** Exchange property: the URL of the scene's image output, for video models when the image is too big to inline. */
+    /** Exchange properties: the scene image's output URL and when it was made (it expires after an hour). */
     static final String IMAGE_URL = "imageOutputUrl";
+    static final String IMAGE_URL_AT = "imageOutputUrlAt";
 
+    /** Replicate deletes API predictions' data after an hour; stay well inside it. */
+    static final Duration RETENTION = Duration.ofMinutes(55);
     private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "canceled", "aborted");
+    private static final Set<String> FAILED = Set.of("failed", "canceled", "aborted");
+    private static final long CLOCK_SKEW_MS = 30_000;
 
     private final PipelineSettings settings;
+    private final StepJournal journal;
 
-    public ReplicateSteps(PipelineSettings settings) {
+    public ReplicateSteps(PipelineSettings settings, StepJournal journal) {
         this.settings = settings;
+        this.journal = journal;
     }
 
-    /** Begins text-to-image for the scene: model, input, where the image goes. */
-    public void textToImage(Exchange exchange) {
+    /** Begins text-to-image for the scene: model, input, where the image goes; reused when already made. */
+    public void textToImage(Exchange exchange) throws IOException {
         Scene scene = Steps.scene(exchange);
         ScenePlan plan = Steps.run(exchange).plan();
         ReplicateModel model = pick(scene.imageModel(), plan.imageModel(), settings.imageModel());
-        Steps.begin(exchange, "text-to-image", "replicate", model.modelName());
+        Map<String, Object> input = model.imageInput(scene.visualDescription());
+        String key = StepKeys.of("text-to-image", keyInputs(model, input));
+        Steps.begin(exchange, "text-to-image", "replicate", model.modelName(), key);
         exchange.setProperty(RETRY_COMPONENT, settings.imageRetryComponent());
-        prepare(exchange, model, model.createBody(model.imageInput(scene.visualDescription())),
-                "images/scene_" + scene.sceneNumber() + ".png");
+        String target = "images/scene_" + scene.sceneNumber() + ".png";
+        Optional<StepEntry> done = Steps.reuse(exchange, journal, target);
+        if (done.isPresent()) {
+            Steps.sceneResult(exchange).file("image", target);
+            exchange.setProperty(IMAGE_URL, done.get().outputUrl());
+            exchange.setProperty(IMAGE_URL_AT, Instant.parse(done.get().finishedAt()).toEpochMilli());
+            return;
+        }
+        prepare(exchange, model, input, target);
     }
 
-    /** Begins image-to-video: the scene's image goes in as a data URI (small) or as its output URL (large). */
+    /** Begins image-to-video: the scene's image goes in as a data URI (small) or as its fresh output URL (large). */
     public void imageToVideo(Exchange exchange) throws IOException {
         Scene scene = Steps.scene(exchange);
         PlanRun run = Steps.run(exchange);
         SceneResult result = run.scene(scene.sceneNumber());
         ReplicateModel model = pick(scene.videoModel(), run.plan().videoModel(), settings.videoModel());
-        Steps.begin(exchange, "image-to-video", "replicate", model.modelName());
-        exchange.setProperty(RETRY_COMPONENT, "video");
         Path image = run.stagingDir().resolve(result.files().get("image"));
-        String imageUrl = exchange.getProperty(IMAGE_URL, String.class);
-        String imageRef = Files.size(image) <= settings.maxInlineImageBytes() || imageUrl == null
-                ? "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(image))
-                : imageUrl;
-        ReplicateModel.VideoRequest request = model.videoInput(scene.visualDescription(), imageRef, scene.duration(),
-                settings.videoResolution());
-        result.clipDuration(request.used(), request.clamped(), model.modelName());
-        prepare(exchange, model, model.createBody(request.input()), "clips/scene_" + scene.sceneNumber() + ".mp4");
+        ReplicateModel.VideoRequest keyed = model.videoInput(scene.visualDescription(),
+                StepKeys.fileRef(StepJournal.hash(image)), scene.duration(), settings.videoResolution());
+        String key = StepKeys.of("image-to-video", keyInputs(model, keyed.input()));
+        Steps.begin(exchange, "image-to-video", "replicate", model.modelName(), key);
+        exchange.setProperty(RETRY_COMPONENT, "video");
+        result.clipDuration(keyed.used(), keyed.clamped(), model.modelName());
+        String target = "clips/scene_" + scene.sceneNumber() + ".mp4";
+        if (Steps.reuse(exchange, journal, target).isPresent()) {
+            result.file("clip", target);
+            return;
+        }
+        ReplicateModel.VideoRequest request = model.videoInput(scene.visualDescription(), imageRef(exchange, image),
+                scene.duration(), settings.videoResolution());
+        prepare(exchange, model, request.input(), target);
     }
 
-    private void prepare(Exchange exchange, ReplicateModel model, Object body, String target) {
+    private String imageRef(Exchange exchange, Path image) throws IOException {
+        String url = exchange.getProperty(IMAGE_URL, String.class);
+        Long at = exchange.getProperty(IMAGE_URL_AT, Long.class);
+        boolean fresh = url != null && at != null && System.currentTimeMillis() - at < RETENTION.toMillis();
+        if (Files.size(image) <= settings.maxInlineImageBytes() || !fresh) {
+            return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(image));
+        }
+        return url;
+    }
+
+    private static Map<String, Object> keyInputs(ReplicateModel model, Map<String, Object> input) {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("model", model.modelName());
+        k.put("version", model.version());
+        k.put("input", input);
+        return k;
+    }
+
+    /** Sets up the step's prediction; resumes one an earlier run started for the same inputs. */
+    private void prepare(Exchange exchange, ReplicateModel model, Map<String, Object> input, String target) {
         exchange.setProperty(MODEL, model);
-        exchange.setProperty(CREATE_BODY, Json.write(body));
+        exchange.setProperty(INPUT, input);
         exchange.setProperty(TARGET, target);
         exchange.removeProperty(PREDICTION_ID);
         exchange.removeProperty(STATUS);
         exchange.removeProperty(OUTPUT);
+        exchange.removeProperty(CREATE_UNANSWERED_SINCE);
+        StepRecord step = Steps.current(exchange);
+        journal.pending(step.key()).ifPresent(p -> {
+            if (p.predictionId() != null && p.createdAt() != null
+                    && System.currentTimeMillis() - p.createdAt() < RETENTION.toMillis()) {
+                exchange.setProperty(PREDICTION_ID, p.predictionId());
+                exchange.setProperty(DEADLINE, p.createdAt() + settings.predictionTimeout());
+                step.predictionId(p.predictionId());
+                LOG.info("{} Resuming prediction {} started by an earlier run", Steps.context(exchange), p.predictionId());
+            } else if (p.predictionId() == null && System.currentTimeMillis() - p.createStartedAt() < RETENTION.toMillis()) {
+                exchange.setProperty(CREATE_UNANSWERED_SINCE, p.createStartedAt());
+            }
+        });
     }
 
-    /** Does the unit need a new prediction (none yet, or the last one failed)? */
+    /** Does the unit need a prediction (none yet, or the last one failed)? */
     public boolean needsCreate(Exchange exchange) {
         return exchange.getProperty(PREDICTION_ID) == null;
     }
 
-    public void prepareCreate(Exchange exchange) {
-        ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
-        authorize(HttpRequest.json(exchange, "POST", model.createPath(), exchange.getProperty(CREATE_BODY, String.class)));
+    /** Was a create sent without a usable answer (it may have made a prediction)? */
+    public boolean mayHaveCreated(Exchange exchange) {
+        return needsCreate(exchange) && exchange.getProperty(CREATE_UNANSWERED_SINCE) != null;
     }
 
-    public void created(Exchange exchange) {
+    public void prepareCreate(Exchange exchange) throws IOException {
+        ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
+        long since = System.currentTimeMillis();
+        exchange.setProperty(CREATE_UNANSWERED_SINCE, since);
+        journal.pending(new PendingPrediction(Steps.current(exchange).key(), since, null, null));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> input = exchange.getProperty(INPUT, Map.class);
+        authorize(HttpRequest.json(exchange, "POST", model.createPath(), Json.write(model.createBody(input))));
+    }
+
+    public void created(Exchange exchange) throws IOException {
         JsonNode prediction = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
         String id = text(prediction, "id");
         if (id == null) {
             throw new MalformedResponseException("Replicate answered the create call without a prediction id");
         }
+        started(exchange, id, prediction);
+    }
+
+    private void started(Exchange exchange, String id, JsonNode prediction) throws IOException {
+        long now = System.currentTimeMillis();
+        Long since = exchange.getProperty(CREATE_UNANSWERED_SINCE, Long.class);
+        exchange.removeProperty(CREATE_UNANSWERED_SINCE);
         exchange.setProperty(PREDICTION_ID, id);
-        exchange.setProperty(DEADLINE, System.currentTimeMillis() + settings.predictionTimeout());
+        exchange.setProperty(DEADLINE, now + settings.predictionTimeout());
         StepRecord step = Steps.current(exchange);
-        if (step != null) {
-            step.predictionId(id);
-        }
+        step.predictionId(id);
+        journal.pending(new PendingPrediction(step.key(), since == null ? now : since, id, now));
         accept(exchange, prediction);
+    }
+
+    /** First page of {@code GET /v1/predictions} (newest first). */
+    public void prepareList(Exchange exchange) {
+        Message in = authorize(HttpRequest.start(exchange, "GET", "/v1/predictions"));
+        String next = exchange.getProperty(LIST_NEXT, String.class);
+        if (next != null) {
+            in.setHeader(Exchange.HTTP_URI, next);
+            in.removeHeader(Exchange.HTTP_PATH);
+        }
+    }
+
+    /**
+     * Looks through a page of the prediction list for one the unanswered create made: same model, identical input,
+     * created after that create began, not failed. Adopts it, or asks for the next page while the list is still
+     * newer than the create.
+     */
+    public void listed(Exchange exchange) throws IOException {
+        JsonNode page = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
+        long since = exchange.getProperty(CREATE_UNANSWERED_SINCE, Long.class) - CLOCK_SKEW_MS;
+        ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
+        JsonNode input = Json.MAPPER.valueToTree(exchange.getProperty(INPUT));
+        exchange.removeProperty(LIST_NEXT);
+        boolean older = false;
+        for (JsonNode p : page.path("results")) {
+            long created = epochMillis(text(p, "created_at"));
+            if (created < since) {
+                older = true;
+                break;
+            }
+            String status = text(p, "status");
+            String m = text(p, "model");
+            boolean sameModel = m == null || m.equals(model.modelName()) || (model.version() != null && model.version().equals(text(p, "version")));
+            if (sameModel && input.equals(p.get("input")) && status != null && !FAILED.contains(status)) {
+                String id = text(p, "id");
+                LOG.warn("{} Adopting prediction {}: the create that got no answer had made it", Steps.context(exchange), id);
+                started(exchange, id, p);
+                exchange.setProperty(DEADLINE, created + settings.predictionTimeout());
+                return;
+            }
+        }
+        String next = text(page, "next");
+        if (!older && next != null) {
+            exchange.setProperty(LIST_NEXT, next);
+        } else {
+            exchange.removeProperty(CREATE_UNANSWERED_SINCE);
+        }
     }
 
     public void preparePoll(Exchange exchange) {
@@ -142,14 +276,14 @@ public final class ReplicateSteps {
     }
 
     /** After polling ends: the output reference, or the prediction's failure (a transient one forgets the id). */
-    public void outcome(Exchange exchange) {
+    public void outcome(Exchange exchange) throws IOException {
         JsonNode prediction = exchange.getProperty(PREDICTION, JsonNode.class);
         String id = exchange.getProperty(PREDICTION_ID, String.class);
         String status = exchange.getProperty(STATUS, String.class);
         if (!"succeeded".equals(status)) {
             String error = text(prediction, "error");
             boolean transientFailure = "failed".equals(status) && isTransient(error);
-            exchange.removeProperty(PREDICTION_ID);
+            forget(exchange);
             throw new PredictionFailedException(id, status, error, transientFailure);
         }
         JsonNode output = prediction.get("output");
@@ -157,10 +291,18 @@ public final class ReplicateSteps {
             output = output.get(0);
         }
         if (output == null || !output.isTextual() || output.asText().isBlank()) {
-            throw new MalformedResponseException("Prediction " + id + " succeeded without an output file"
-                    + (prediction.path("data_removed").asBoolean() ? " (its data was already removed)" : ""));
+            if (prediction.path("data_removed").asBoolean()) {
+                forget(exchange);
+                throw new PredictionFailedException(id, "succeeded", "its output was already removed (older than an hour)", true);
+            }
+            throw new MalformedResponseException("Prediction " + id + " succeeded without an output file");
         }
         exchange.setProperty(OUTPUT, output.asText());
+    }
+
+    private void forget(Exchange exchange) throws IOException {
+        exchange.removeProperty(PREDICTION_ID);
+        journal.forgetPending(Steps.current(exchange).key());
     }
 
     boolean isTransient(String error) {
@@ -192,7 +334,7 @@ public final class ReplicateSteps {
         long written;
         try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
             written = AtomicFiles.write(target, in);
-        } catch (org.apache.camel.InvalidPayloadException e) {
+        } catch (InvalidPayloadException e) {
             throw new MalformedResponseException("Replicate output download answered with no body");
         }
         if (announced != null && announced != written) {
@@ -200,7 +342,7 @@ public final class ReplicateSteps {
             throw new TruncatedDownloadException("Download of " + exchange.getProperty(OUTPUT) + " ended after "
                     + written + " of " + announced + " bytes");
         }
-        stored(exchange);
+        stored(exchange, target);
     }
 
     public void storeDataUri(Exchange exchange) throws IOException {
@@ -209,21 +351,24 @@ public final class ReplicateSteps {
         if (comma < 0 || !uri.substring(0, comma).endsWith(";base64")) {
             throw new MalformedResponseException("Replicate output is a data: URI that is not base64");
         }
-        AtomicFiles.write(target(exchange), Base64.getDecoder().decode(uri.substring(comma + 1)));
-        stored(exchange);
+        Path target = target(exchange);
+        AtomicFiles.write(target, Base64.getDecoder().decode(uri.substring(comma + 1)));
+        stored(exchange, target);
     }
 
-    private void stored(Exchange exchange) {
+    private void stored(Exchange exchange, Path file) throws IOException {
         String target = exchange.getProperty(TARGET, String.class);
+        String output = exchange.getProperty(OUTPUT, String.class);
+        String url = output.startsWith("data:") ? null : output;
         SceneResult result = Steps.sceneResult(exchange);
         if (target.startsWith("images/")) {
             result.file("image", target);
-            String output = exchange.getProperty(OUTPUT, String.class);
-            exchange.setProperty(IMAGE_URL, output.startsWith("data:") ? null : output);
+            exchange.setProperty(IMAGE_URL, url);
+            exchange.setProperty(IMAGE_URL_AT, System.currentTimeMillis());
         } else {
             result.file("clip", target);
         }
-        Steps.finish(exchange);
+        Steps.complete(exchange, journal, file, url);
     }
 
     private Path target(Exchange exchange) {
@@ -236,13 +381,25 @@ public final class ReplicateSteps {
                 || host.endsWith(".replicate.delivery");
     }
 
-    private void authorize(Message in) {
+    private Message authorize(Message in) {
         in.setHeader("Authorization", "Bearer " + settings.replicateToken());
+        return in;
     }
 
     private static ReplicateModel pick(String sceneLevel, String planLevel, ReplicateModel configured) {
         String name = sceneLevel != null ? sceneLevel : planLevel;
         return name == null ? configured : ReplicateModel.byName(name).orElse(configured);
+    }
+
+    private static long epochMillis(String timestamp) {
+        if (timestamp == null) {
+            return 0;
+        }
+        try {
+            return OffsetDateTime.parse(timestamp).toInstant().toEpochMilli();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static String text(JsonNode node, String field) {
