@@ -62,6 +62,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("facerig", new FaceRigSteps(journal));
         registry.bind("sceneExecutor", context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "scene", settings.sceneConcurrency()));
+        // two chains per scene in flight
+        registry.bind("chainExecutor", context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "chain", 2 * settings.sceneConcurrency()));
     }
 
     static void ensureWritable(String key, Path folder) {

@@ -49,11 +49,18 @@ public final class SceneResult {
         files.put(kind, relativePath);
     }
 
+    /** The order steps are listed in: the visual chain, then the narration chain (they run side by side). */
+    static final List<String> ORDER = List.of("text-to-image", "image-to-video", "text-to-speech", "alignment",
+            "emotions", "upload-audio", "export");
+
     @JsonProperty("steps")
     public List<StepRecord> steps() {
+        List<StepRecord> copy;
         synchronized (steps) {
-            return new ArrayList<>(steps);
+            copy = new ArrayList<>(steps);
         }
+        copy.sort(java.util.Comparator.comparingInt(s -> ORDER.indexOf(s.step())));
+        return copy;
     }
 
     public void add(StepRecord step) {

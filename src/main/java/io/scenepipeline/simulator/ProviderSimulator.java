@@ -79,6 +79,10 @@ public final class ProviderSimulator implements AutoCloseable {
             if (settings.latencyMs() > 0) {
                 sleep(settings.latencyMs());
             }
+            if (req.path.equals("/_simulator/requests")) {
+                req.json(200, Map.of("requests", requestCounts(), "creates_by_input", replicate.createsByInput()));
+                return;
+            }
             boolean handled = req.path.startsWith("/v1/text-to-speech/") ? elevenLabs.handle(req)
                     : req.path.startsWith("/v1/") || req.path.startsWith("/files/") ? replicate.handle(req)
                     : faceRig.handle(req);

@@ -40,6 +40,7 @@ final class ReplicateSimulator {
     private final Faults faults;
     private final Map<String, Prediction> predictions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> createsByInput = new ConcurrentHashMap<>();
 
     ReplicateSimulator(String baseUrl, SimulatorSettings settings, Faults faults) {
         this.baseUrl = baseUrl;
@@ -50,6 +51,13 @@ final class ReplicateSimulator {
     Map<String, Integer> counts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Predictions created per model and prompt: a step paid twice shows up as a 2. */
+    Map<String, Integer> createsByInput() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        createsByInput.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
 
@@ -180,6 +188,8 @@ final class ReplicateSimulator {
             return;
         }
         String failure = fault.map(f -> f.equals("e005") ? E005 : f.equals("interrupted") ? INTERRUPTED : null).orElse(null);
+        createsByInput.computeIfAbsent(modelName + " | " + Faults.clean(input.path("prompt").asText("")), k -> new AtomicInteger())
+                .incrementAndGet();
         Prediction p = new Prediction(newId(), modelName, version, (ObjectNode) input, Instant.now(), failure);
         predictions.put(p.id, p);
         req.exchange.getResponseHeaders().set("ratelimit-remaining", "599");

@@ -58,6 +58,8 @@ public final class ReplicateSteps {
     /** Epoch ms of a create request that got no usable answer: before creating again, look for what it made. */
     static final String CREATE_UNANSWERED_SINCE = "createUnansweredSince";
     static final String LIST_NEXT = "predictionListNext";
+    /** The prediction being polled was journaled by an earlier run (Replicate may no longer know it). */
+    static final String RESUMED = "predictionResumed";
     /** Exchange property: the retry component whose route configuration runs the prediction. */
     static final String RETRY_COMPONENT = "retryComponent";
     /** Exchange properties: the scene image's output URL and when it was made (it expires after an hour). */
@@ -148,11 +150,13 @@ public final class ReplicateSteps {
         exchange.removeProperty(STATUS);
         exchange.removeProperty(OUTPUT);
         exchange.removeProperty(CREATE_UNANSWERED_SINCE);
+        exchange.removeProperty(RESUMED);
         StepRecord step = Steps.current(exchange);
         journal.pending(step.key()).ifPresent(p -> {
             if (p.predictionId() != null && p.createdAt() != null
                     && System.currentTimeMillis() - p.createdAt() < RETENTION.toMillis()) {
                 exchange.setProperty(PREDICTION_ID, p.predictionId());
+                exchange.setProperty(RESUMED, true);
                 exchange.setProperty(DEADLINE, p.createdAt() + settings.predictionTimeout());
                 step.predictionId(p.predictionId());
                 LOG.info("{} Resuming prediction {} started by an earlier run", Steps.context(exchange), p.predictionId());
@@ -254,8 +258,31 @@ public final class ReplicateSteps {
         authorize(HttpRequest.start(exchange, "GET", "/v1/predictions/" + exchange.getProperty(PREDICTION_ID, String.class)));
     }
 
-    public void polled(Exchange exchange) {
-        accept(exchange, Json.readResponse("Replicate", exchange.getIn().getBody(String.class)));
+    /**
+     * Reads a poll answer. The poll endpoint does not throw on an error status, so that a resumed prediction Replicate
+     * no longer knows (404) is forgotten and created anew; every other error status is raised as camel-http would.
+     */
+    public void polled(Exchange exchange) throws IOException, org.apache.camel.http.base.HttpOperationFailedException {
+        Message in = exchange.getIn();
+        int code = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        if (code < 200 || code > 299) {
+            String body = in.getBody(String.class);
+            String id = exchange.getProperty(PREDICTION_ID, String.class);
+            if (code == 404 && exchange.getProperty(RESUMED, false, Boolean.class)) {
+                forget(exchange);
+                exchange.removeProperty(RESUMED);
+                throw new PredictionFailedException(id, "unknown", "Replicate no longer knows this prediction from an earlier run", true);
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            in.getHeaders().forEach((k, v) -> {
+                if (!k.startsWith("Camel") && v != null) {
+                    headers.put(k, v.toString());
+                }
+            });
+            throw new org.apache.camel.http.base.HttpOperationFailedException(settings.replicateBaseUrl() + "/v1/predictions/" + id,
+                    code, in.getHeader(Exchange.HTTP_RESPONSE_TEXT, "", String.class), null, headers, body);
+        }
+        accept(exchange, Json.readResponse("Replicate", in.getBody(String.class)));
         if (!terminal(exchange) && System.currentTimeMillis() > exchange.getProperty(DEADLINE, Long.class)) {
             throw new PredictionTimeoutException("Prediction " + exchange.getProperty(PREDICTION_ID) + " did not finish within "
                     + settings.predictionTimeout() / 1000 + " s (replicate.prediction-timeout)");
