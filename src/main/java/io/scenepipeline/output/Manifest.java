@@ -28,15 +28,17 @@ public final class Manifest {
         List<SceneResult> scenes = run.scenes();
         int steps = 0;
         int retries = 0;
+        int reused = 0;
         for (SceneResult s : scenes) {
             steps += s.steps().size();
-            retries += s.steps().stream().mapToInt(st -> st.attempts() - 1).sum();
+            retries += s.steps().stream().filter(st -> !st.reused()).mapToInt(st -> st.attempts() - 1).sum();
+            reused += (int) s.steps().stream().filter(st -> st.reused()).count();
         }
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("scenes", scenes.size());
         totals.put("steps", steps);
         totals.put("retries", retries);
-        totals.put("reused_steps", 0);
+        totals.put("reused_steps", reused);
         totals.put("wall_time_ms", finishedAt.toEpochMilli() - run.startedAt().toEpochMilli());
         m.put("totals", totals);
         m.put("scenes", scenes);
