@@ -101,6 +101,9 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         Files.writeString(tmp, json, StandardCharsets.UTF_8);
         Files.move(tmp, inbox.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
         assertThat(done.matches(30, TimeUnit.SECONDS)).as("plan %s processed", fileName).isTrue();
+        // the exchange is done once its file is committed: gone from the inbox and from work/inflight
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> !Files.exists(dir.resolve("work/inflight").resolve(fileName)) && !Files.exists(inbox.resolve(fileName)));
     }
 
     Path outbox(String planId) {
