@@ -9,6 +9,7 @@ import io.scenepipeline.run.PlanLifecycle;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.state.PlanRecovery;
 import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.support.Secrets;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -50,12 +51,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         context.getPropertiesComponent().addOverrideProperty("pipeline.inflight-dir",
                 PlanRecovery.inflight(settings.work()).toAbsolutePath().toString());
         FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retryableStatusCodes());
+        Secrets secrets = new Secrets(settings.secrets());
         registry.bind("pipelineSettings", settings);
         registry.bind("failureClassifier", classifier);
         for (String component : PipelineSettings.RETRY_COMPONENTS) {
-            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier));
+            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets));
         }
-        registry.bind("planLifecycle", new PlanLifecycle(settings, stats));
+        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, secrets));
         registry.bind("journal", journal);
         registry.bind("replicate", new ReplicateSteps(settings, journal));
         registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));

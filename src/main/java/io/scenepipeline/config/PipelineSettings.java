@@ -18,14 +18,32 @@ import java.util.stream.Collectors;
 public record PipelineSettings(
         Path inbox, Path outbox, Path deadLetter, Path work,
         int sceneConcurrency, boolean storyboardEnabled, boolean faceRigEnabled, java.time.Duration journalRetention,
+        Limits limits,
         Map<String, Backoff> retry, String retryableStatusCodes,
-        URI replicateBaseUrl, String replicateToken, ReplicateModel imageModel, ReplicateModel videoModel,
+        URI replicateBaseUrl, String replicateToken, List<String> downloadHosts, ReplicateModel imageModel, ReplicateModel videoModel,
         long pollInterval, long predictionTimeout, List<String> transientErrors, String videoResolution,
         long maxInlineImageBytes,
         URI elevenlabsBaseUrl, String elevenlabsKey, String voiceId, String elevenlabsModel, String elevenlabsOutputFormat,
         URI facerigBaseUrl) {
 
     public static final List<String> RETRY_COMPONENTS = List.of("video", "facerig", "storyboard");
+
+    /**
+     * Bounds on what untrusted input can make the pipeline do.
+     *
+     * @param maxPlanBytes     {@code pipeline.max-plan-bytes}: larger plan files are refused before they are read
+     * @param maxScenes        {@code pipeline.max-scenes}
+     * @param maxTextChars     {@code pipeline.max-text-chars}: longest prompt or narration
+     * @param maxDownloadBytes {@code replicate.max-download-bytes}: largest output file
+     * @param maxDataUriBytes  {@code pipeline.max-data-uri-bytes}: largest {@code data:} URI decoded in memory
+     */
+    public record Limits(long maxPlanBytes, int maxScenes, int maxTextChars, long maxDownloadBytes, long maxDataUriBytes) {
+    }
+
+    /** The secrets, for redaction. */
+    public List<String> secrets() {
+        return List.of(replicateToken, elevenlabsKey);
+    }
 
     /** The retry component of text-to-image: {@code storyboard} when the storyboard is enabled, else {@code video}. */
     public String imageRetryComponent() {
@@ -52,8 +70,13 @@ public record PipelineSettings(
                 r.integer("pipeline.scene-concurrency", 1, 1000),
                 r.bool("pipeline.storyboard.enabled"), r.bool("pipeline.face-rig.enabled"),
                 r.duration("pipeline.journal-retention"),
+                new Limits(r.longValue("pipeline.max-plan-bytes", 2), r.integer("pipeline.max-scenes", 1, 100_000),
+                        r.integer("pipeline.max-text-chars", 1, 1_000_000), r.longValue("replicate.max-download-bytes", 1),
+                        r.longValue("pipeline.max-data-uri-bytes", 1)),
                 retry, statusCodes,
                 r.url("replicate.base-url"), r.secret("replicate.api-token", "REPLICATE_API_TOKEN"),
+                Arrays.stream(r.required("replicate.download-hosts").split(",")).map(String::trim)
+                        .map(h -> h.toLowerCase(java.util.Locale.ROOT)).filter(h -> !h.isEmpty()).toList(),
                 r.model("replicate.image-model", ReplicateModel.Kind.IMAGE),
                 r.model("replicate.video-model", ReplicateModel.Kind.VIDEO),
                 r.longValue("replicate.poll-interval", 1), r.longValue("replicate.prediction-timeout", 1),

@@ -31,11 +31,26 @@ public final class PlanParser {
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Longest scene accepted, in seconds (no provider makes more than a few seconds a call). */
+    public static final double MAX_SCENE_SECONDS = 3600;
+
     private final boolean narrationRequired;
+    private final int maxScenes;
+    private final int maxTextChars;
 
     /** @param narrationRequired true when face_rig is enabled: every scene then needs narration */
     public PlanParser(boolean narrationRequired) {
+        this(narrationRequired, 200, 5000);
+    }
+
+    /**
+     * @param maxScenes    {@code pipeline.max-scenes}
+     * @param maxTextChars {@code pipeline.max-text-chars}: longest prompt or narration
+     */
+    public PlanParser(boolean narrationRequired, int maxScenes, int maxTextChars) {
         this.narrationRequired = narrationRequired;
+        this.maxScenes = maxScenes;
+        this.maxTextChars = maxTextChars;
     }
 
     public ScenePlan parse(byte[] bytes, String fileName) {
@@ -46,8 +61,11 @@ public final class PlanParser {
         }
         String title = optionalText(root, "title", "title", problems);
         String declaredId = optionalText(root, "plan_id", "plan_id", problems);
-        if (declaredId != null && declaredId.isBlank()) {
+        if (declaredId != null && declaredId.isEmpty()) {
             problems.add("plan_id: must not be empty");
+        } else if (declaredId != null && !PlanIds.isSafe(declaredId)) {
+            problems.add("plan_id: must be 1-" + PlanIds.MAX_LENGTH + " letters, digits, '-' or '_' and not a device name, got \""
+                    + printable(declaredId) + "\"");
         }
         String imageModel = optionalModel(root, "image_model", "image_model", ReplicateModel.Kind.IMAGE, problems);
         String videoModel = optionalModel(root, "video_model", "video_model", ReplicateModel.Kind.VIDEO, problems);
@@ -94,6 +112,10 @@ public final class PlanParser {
             problems.add("scenes: must hold at least one scene");
             return List.of();
         }
+        if (node.size() > maxScenes) {
+            problems.add("scenes: holds " + node.size() + " scenes; at most " + maxScenes + " are allowed (pipeline.max-scenes)");
+            return List.of();
+        }
         List<Scene> scenes = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
@@ -109,8 +131,10 @@ public final class PlanParser {
                 problems.add(at + ".scene_number: " + number + " is used by an earlier scene; scene numbers must be unique");
             }
             String visual = requiredText(s, "visual_description", at + ".visual_description", problems);
+            checkLength(visual, at + ".visual_description", problems);
             Double duration = duration(s.get("duration"), at + ".duration", problems);
             String narration = optionalText(s, "narration", at + ".narration", problems);
+            checkLength(narration, at + ".narration", problems);
             if (narrationRequired && s.get("narration") == null) {
                 problems.add(at + ".narration: is required while face_rig is enabled (pipeline.face-rig.enabled=true)");
             } else if (narrationRequired && narration != null && narration.isBlank()) {
@@ -161,7 +185,25 @@ public final class PlanParser {
             problems.add(at + ": must be greater than 0 seconds, got " + n.asText());
             return null;
         }
+        if (d > MAX_SCENE_SECONDS) {
+            problems.add(at + ": must be at most " + (int) MAX_SCENE_SECONDS + " seconds, got " + n.asText());
+            return null;
+        }
         return d;
+    }
+
+    private void checkLength(String text, String at, List<String> problems) {
+        if (text != null && text.length() > maxTextChars) {
+            problems.add(at + ": is " + text.length() + " characters long; at most " + maxTextChars
+                    + " are allowed (pipeline.max-text-chars)");
+        }
+    }
+
+    private static String printable(String s) {
+        String shown = s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        StringBuilder sb = new StringBuilder();
+        shown.codePoints().forEach(c -> sb.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
+        return sb.toString().replace("\"", "\\\"");
     }
 
     private static String requiredText(JsonNode parent, String field, String at, List<String> problems) {

@@ -24,6 +24,12 @@ public final class HttpRequest {
         return in;
     }
 
+    /** Removes the credential headers once a call is answered: they never travel further with the exchange. */
+    public static void forgetCredentials(Exchange exchange) {
+        exchange.getIn().removeHeader("Authorization");
+        exchange.getIn().removeHeader("xi-api-key");
+    }
+
     public static Message json(Exchange exchange, String method, String path, String body) {
         Message in = start(exchange, method, path);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");

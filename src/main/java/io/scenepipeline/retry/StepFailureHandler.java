@@ -5,6 +5,7 @@ import io.scenepipeline.run.Failure;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -29,11 +30,13 @@ public final class StepFailureHandler implements Processor {
     private final String component;
     private final Backoff backoff;
     private final FailureClassifier classifier;
+    private final Secrets secrets;
 
-    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier) {
+    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets) {
         this.component = component;
         this.backoff = backoff;
         this.classifier = classifier;
+        this.secrets = secrets;
     }
 
     public String component() {
@@ -48,7 +51,7 @@ public final class StepFailureHandler implements Processor {
         }
         String where = Steps.context(exchange);
         // the endpoint last sent to is the call that failed (FAILURE_ENDPOINT is only set after this processor)
-        String message = ProviderErrors.describe(failure, exchange.getProperty(Exchange.TO_ENDPOINT, String.class));
+        String message = secrets.redact(ProviderErrors.describe(failure, exchange.getProperty(Exchange.TO_ENDPOINT, String.class)));
         boolean retryable = classifier.isRetryable(failure);
         // Camel has already counted this failure in CamelRedeliveryCounter (1 on the first failure of a call);
         // the routes clear that header before each call, so it is the number of this attempt.

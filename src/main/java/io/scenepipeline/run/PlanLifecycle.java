@@ -12,6 +12,8 @@ import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderErrors;
 import io.scenepipeline.support.Json;
+import io.scenepipeline.support.Secrets;
+import java.io.InputStream;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,16 +39,31 @@ public final class PlanLifecycle {
     private final PipelineSettings settings;
     private final PlanParser parser;
     private final RunStats stats;
+    private final Secrets secrets;
 
-    public PlanLifecycle(PipelineSettings settings, RunStats stats) {
+    public PlanLifecycle(PipelineSettings settings, RunStats stats, Secrets secrets) {
         this.settings = settings;
-        this.parser = new PlanParser(settings.faceRigEnabled());
+        this.parser = new PlanParser(settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
         this.stats = stats;
+        this.secrets = secrets;
+    }
+
+    /** The plan's file name as it was dropped (the in-flight copy may be renamed). */
+    private static String fileName(Exchange exchange) {
+        String consumed = exchange.getIn().getHeader("CamelFileNameConsumed", String.class);
+        String name = consumed != null ? consumed : exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        return name == null ? null : Path.of(name).getFileName().toString();
     }
 
     /** Reads and validates the picked-up file; the body becomes the list of scenes to split. */
     public void intake(Exchange exchange) throws IOException, org.apache.camel.InvalidPayloadException {
-        String fileName = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String fileName = fileName(exchange);
+        Long length = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
+        long max = settings.limits().maxPlanBytes();
+        if (length != null && length > max) {
+            throw new PlanValidationException(List.of("(file): is " + length + " bytes; plans are at most " + max
+                    + " bytes (pipeline.max-plan-bytes)"));
+        }
         byte[] bytes = exchange.getIn().getMandatoryBody(byte[].class);
         exchange.setProperty(BYTES, bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
@@ -134,11 +151,7 @@ public final class PlanLifecycle {
     public void deadLetter(Exchange exchange) throws IOException {
         Throwable failure = FailureClassifier.caught(exchange);
         PlanRun run = Steps.run(exchange);
-        byte[] bytes = exchange.getProperty(BYTES, byte[].class);
-        if (bytes == null) {
-            bytes = exchange.getIn().getBody(byte[].class);
-        }
-        String fileName = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String fileName = fileName(exchange);
         String planId = run != null ? run.planId() : PlanIds.choose(null, fileName);
         Failure reason = run != null && run.failure() != null ? run.failure() : describe(failure);
         List<String> problems = failure instanceof PlanValidationException v ? v.problems() : null;
@@ -146,15 +159,27 @@ public final class PlanLifecycle {
         Path folder = settings.deadLetter();
         Path copy = AtomicFiles.claimUnique(folder, planId, ".json");
         String base = copy.getFileName().toString().replaceFirst("\\.json$", "");
-        AtomicFiles.write(copy, bytes == null ? new byte[0] : bytes);
-        Path report = folder.resolve(base + ".error.json");
-        AtomicFiles.write(report, Json.pretty(DeadLetterReport.of(planId, fileName, Instant.now(), reason,
+        byte[] bytes = exchange.getProperty(BYTES, byte[].class);
+        if (bytes != null) {
+            AtomicFiles.write(copy, bytes);
+        } else {
+            // not read yet (too large, or failed before): stream the submitted file, never whole in memory
+            try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
+                AtomicFiles.write(copy, in);
+            } catch (org.apache.camel.InvalidPayloadException e) {
+                throw new IOException("cannot read the plan file " + fileName + " to dead-letter it", e);
+            }
+        }
+        Path report = AtomicFiles.inside(folder, Path.of(base + ".error.json"));
+        Failure redacted = new Failure(reason.stage(), reason.sceneNumber(), reason.provider(), reason.retryable(),
+                reason.attempts(), reason.httpStatus(), secrets.redact(reason.error()));
+        AtomicFiles.write(report, Json.pretty(DeadLetterReport.of(planId, fileName, Instant.now(), redacted,
                 run == null ? List.of() : run.completedScenes(), problems)));
         if (run != null) {
             AtomicFiles.deleteTree(run.stagingDir());
         }
         stats.deadLettered();
-        LOG.error("plan={} Pipeline failed: {} -> {}", planId, reason.error(), copy);
+        LOG.error("plan={} Pipeline failed: {} -> {}", planId, redacted.error(), copy);
     }
 
     private static Failure describe(Throwable failure) {

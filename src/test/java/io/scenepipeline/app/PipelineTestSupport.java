@@ -90,6 +90,11 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
 
     /** Drops a plan into the inbox (atomically) and waits until the inbox route has finished with it. */
     void runPlan(String fileName, String json) throws IOException {
+        runPlan(fileName, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Drops a plan file of any bytes into the inbox (atomically) and waits until it has been dealt with. */
+    void runPlan(String fileName, byte[] content) throws IOException {
         // the plan's own exchange, not its scenes' split copies (which share the from-route)
         NotifyBuilder done = new NotifyBuilder(context).fromRoute("inbox")
                 .filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null
@@ -98,7 +103,7 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         Path inbox = dir.resolve("inbox");
         Files.createDirectories(inbox);
         Path tmp = inbox.resolve("." + fileName + ".tmp");
-        Files.writeString(tmp, json, StandardCharsets.UTF_8);
+        Files.write(tmp, content);
         Files.move(tmp, inbox.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
         assertThat(done.matches(30, TimeUnit.SECONDS)).as("plan %s processed", fileName).isTrue();
         // the exchange is done once its file is committed: gone from the inbox and from work/inflight

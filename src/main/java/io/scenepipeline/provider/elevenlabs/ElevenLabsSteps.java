@@ -73,8 +73,7 @@ public final class ElevenLabsSteps {
         try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
             audio = in == null ? new byte[0] : in.readAllBytes();
         }
-        // the one request header that carries the key is gone before anything else runs
-        exchange.getIn().removeHeader("xi-api-key");
+        HttpRequest.forgetCredentials(exchange);
         if (audio.length == 0) {
             throw new MalformedResponseException("ElevenLabs answered text-to-speech with an empty body");
         }

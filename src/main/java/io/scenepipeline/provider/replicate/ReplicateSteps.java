@@ -74,10 +74,12 @@ public final class ReplicateSteps {
 
     private final PipelineSettings settings;
     private final StepJournal journal;
+    private final DownloadPolicy downloads;
 
     public ReplicateSteps(PipelineSettings settings, StepJournal journal) {
         this.settings = settings;
         this.journal = journal;
+        this.downloads = new DownloadPolicy(settings.replicateBaseUrl(), settings.downloadHosts());
     }
 
     /** Begins text-to-image for the scene: model, input, where the image goes; reused when already made. */
@@ -187,6 +189,7 @@ public final class ReplicateSteps {
     }
 
     public void created(Exchange exchange) throws IOException {
+        HttpRequest.forgetCredentials(exchange);
         JsonNode prediction = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
         String id = text(prediction, "id");
         if (id == null) {
@@ -223,6 +226,7 @@ public final class ReplicateSteps {
      * newer than the create.
      */
     public void listed(Exchange exchange) throws IOException {
+        HttpRequest.forgetCredentials(exchange);
         JsonNode page = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
         long since = exchange.getProperty(CREATE_UNANSWERED_SINCE, Long.class) - CLOCK_SKEW_MS;
         ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
@@ -263,6 +267,7 @@ public final class ReplicateSteps {
      * no longer knows (404) is forgotten and created anew; every other error status is raised as camel-http would.
      */
     public void polled(Exchange exchange) throws IOException, org.apache.camel.http.base.HttpOperationFailedException {
+        HttpRequest.forgetCredentials(exchange);
         Message in = exchange.getIn();
         int code = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
         if (code < 200 || code > 299) {
@@ -346,7 +351,7 @@ public final class ReplicateSteps {
 
     public void prepareDownload(Exchange exchange) {
         String url = exchange.getProperty(OUTPUT, String.class);
-        URI uri = URI.create(url);
+        URI uri = downloads.check(url);
         Message in = HttpRequest.start(exchange, "GET", null);
         in.setHeader(Exchange.HTTP_URI, url);
         if (sendsToken(uri)) {
@@ -354,13 +359,21 @@ public final class ReplicateSteps {
         }
     }
 
-    /** Streams the downloaded body to the step's file; a body shorter than announced is a truncated download. */
+    /**
+     * Streams the downloaded body to the step's file; a body shorter than announced is a truncated download, one
+     * larger than {@code replicate.max-download-bytes} is refused.
+     */
     public void storeDownload(Exchange exchange) throws IOException {
+        HttpRequest.forgetCredentials(exchange);
         Path target = target(exchange);
         Long announced = exchange.getIn().getHeader("Content-Length", Long.class);
+        long max = settings.limits().maxDownloadBytes();
+        if (announced != null && announced > max) {
+            throw new ForbiddenDownloadException("Refusing the output of " + announced + " bytes: more than replicate.max-download-bytes (" + max + ")");
+        }
         long written;
         try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
-            written = AtomicFiles.write(target, in);
+            written = AtomicFiles.write(target, new LimitedInputStream(in, max));
         } catch (InvalidPayloadException e) {
             throw new MalformedResponseException("Replicate output download answered with no body");
         }
@@ -377,6 +390,11 @@ public final class ReplicateSteps {
         int comma = uri.indexOf(',');
         if (comma < 0 || !uri.substring(0, comma).endsWith(";base64")) {
             throw new MalformedResponseException("Replicate output is a data: URI that is not base64");
+        }
+        long max = settings.limits().maxDataUriBytes();
+        if ((uri.length() - comma - 1) / 4L * 3 > max) {
+            throw new ForbiddenDownloadException("Refusing a data: URI output of about " + (uri.length() - comma - 1) / 4L * 3
+                    + " bytes: more than pipeline.max-data-uri-bytes (" + max + ")");
         }
         Path target = target(exchange);
         AtomicFiles.write(target, Base64.getDecoder().decode(uri.substring(comma + 1)));
