@@ -40,6 +40,7 @@ public final class PlanLifecycle {
     private final PlanParser parser;
     private final RunStats stats;
     private final Secrets secrets;
+    private final java.util.Map<String, java.util.concurrent.Semaphore> planLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PlanLifecycle(PipelineSettings settings, RunStats stats, Secrets secrets) {
         this.settings = settings;
@@ -67,6 +68,7 @@ public final class PlanLifecycle {
         byte[] bytes = exchange.getIn().getMandatoryBody(byte[].class);
         exchange.setProperty(BYTES, bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
+        holdPlanId(exchange, plan.planId());
         Path staging = AtomicFiles.inside(settings.work().resolve("staging"),
                 Path.of(plan.planId() + "-" + STAMP.format(Instant.now())));
         Files.createDirectories(staging);
@@ -75,6 +77,25 @@ public final class PlanLifecycle {
         LOG.info("plan={} Starting \"{}\": {} scenes from {}", plan.planId(),
                 plan.title() == null ? plan.planId() : plan.title(), plan.scenes().size(), fileName);
         exchange.getIn().setBody(plan.scenes());
+    }
+
+    /**
+     * Two files with the same plan id never run at the same time (they would publish one outbox folder): the second
+     * waits here until the first is done, then usually completes at once from the journal. Released when the
+     * exchange completes, however it ends.
+     */
+    private void holdPlanId(Exchange exchange, String planId) {
+        java.util.concurrent.Semaphore lock = planLocks.computeIfAbsent(planId, k -> new java.util.concurrent.Semaphore(1, true));
+        if (!lock.tryAcquire()) {
+            LOG.info("plan={} Waiting: another file of this plan is in flight", planId);
+            lock.acquireUninterruptibly();
+        }
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                lock.release();
+            }
+        });
     }
 
     /** First thing on a scene exchange (split of the scenes list). */

@@ -62,6 +62,7 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         p.setProperty("pipeline.work", dir.resolve("work").toString());
         p.setProperty("pipeline.inbox.min-age", "50");
         p.setProperty("pipeline.inbox.poll-delay", "50");
+        p.setProperty("pipeline.inbox.check-interval", "20");
         for (String c : new String[] {"video", "facerig", "storyboard"}) {
             p.setProperty("retry." + c + ".redeliveryDelay", "20");
             p.setProperty("retry." + c + ".maximumRedeliveryDelay", "1000");

@@ -126,11 +126,27 @@ class PlanParserTest {
     }
 
     @Test
-    void should_make_unsafe_plan_ids_safe() {
-        ScenePlan plan = parser.parse(bytes("{\"plan_id\": \"../../etc/passwd\", \"scenes\": [" + GOOD_SCENE + "]}"), "p.json");
+    void should_refuse_unsafe_plan_ids_and_make_file_names_safe() {
+        assertProblems("{\"plan_id\": \"../../etc/passwd\", \"scenes\": [" + GOOD_SCENE + "]}",
+                "plan_id: must be 1-64 letters, digits, '-' or '_' and not a device name, got \"../../etc/passwd\"");
+        ScenePlan plan = parser.parse(bytes("{\"scenes\": [" + GOOD_SCENE + "]}"), "my plan (final).json");
 
-        assertThat(plan.planId()).matches("[A-Za-z0-9_-]{1,64}").startsWith("etc-passwd-");
-        assertThat(plan.declaredId()).isEqualTo("../../etc/passwd");
+        assertThat(plan.planId()).matches("[A-Za-z0-9_-]{1,64}").startsWith("my-plan-final-");
+    }
+
+    @Test
+    void should_enforce_the_scene_and_text_limits() {
+        PlanParser small = new PlanParser(true, 2, 10);
+
+        PlanValidationException e = catchThrowableOfType(PlanValidationException.class, () -> small.parse(bytes(
+                "{\"scenes\": [" + GOOD_SCENE + "," + GOOD_SCENE + "," + GOOD_SCENE + "]}"), "p.json"));
+        PlanValidationException text = catchThrowableOfType(PlanValidationException.class, () -> small.parse(bytes(
+                "{\"scenes\": [" + GOOD_SCENE + "]}"), "p.json"));
+
+        assertThat(e.problems()).containsExactly("scenes: holds 3 scenes; at most 2 are allowed (pipeline.max-scenes)");
+        assertThat(text.problems()).containsExactly(
+                "scenes[0].visual_description: is 12 characters long; at most 10 are allowed (pipeline.max-text-chars)",
+                "scenes[0].narration: is 12 characters long; at most 10 are allowed (pipeline.max-text-chars)");
     }
 
     private void assertProblems(String json, String... expected) {
