@@ -1,6 +1,7 @@
 package io.scenepipeline.config;
 
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
+import io.scenepipeline.provider.ProviderConnections;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
 import io.scenepipeline.retry.FailureClassifier;
@@ -62,6 +63,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("replicate", new ReplicateSteps(settings, journal));
         registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));
         registry.bind("facerig", new FaceRigSteps(journal));
+        // one connection pool per provider: its size is the provider's concurrency limit
+        for (String provider : new String[] {"replicate", "elevenlabs", "facerig"}) {
+            long connectTimeout = Long.parseLong(context.getPropertiesComponent().resolveProperty(provider + ".connect-timeout").orElse("10000"));
+            registry.bind(provider + "Connections", ProviderConnections.pool(settings.maxConcurrent().get(provider), connectTimeout));
+        }
         registry.bind("sceneExecutor", context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "scene", settings.sceneConcurrency()));
         // two chains per scene in flight
