@@ -5,6 +5,7 @@ import io.scenepipeline.provider.ProviderConnections;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
 import io.scenepipeline.retry.FailureClassifier;
+import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.StepFailureHandler;
 import io.scenepipeline.run.PlanLifecycle;
 import io.scenepipeline.run.RunStats;
@@ -53,12 +54,16 @@ public class PipelineConfiguration implements CamelConfiguration {
                 PlanRecovery.inflight(settings.work()).toAbsolutePath().toString());
         FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retryableStatusCodes());
         Secrets secrets = new Secrets(settings.secrets());
+        ProviderBreaker breaker = new ProviderBreaker(settings.breakerFailures(), settings.breakerWindow(),
+                settings.breakerHalfOpenAfter(), "inbox");
+        breaker.start(context);
+        registry.bind("providerBreaker", breaker);
         registry.bind("pipelineSettings", settings);
         registry.bind("failureClassifier", classifier);
         for (String component : PipelineSettings.RETRY_COMPONENTS) {
-            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets));
+            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets, breaker));
         }
-        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, secrets));
+        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, secrets, breaker));
         registry.bind("journal", journal);
         registry.bind("replicate", new ReplicateSteps(settings, journal));
         registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));

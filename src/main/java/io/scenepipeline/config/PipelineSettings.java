@@ -24,7 +24,8 @@ public record PipelineSettings(
         long pollInterval, long predictionTimeout, List<String> transientErrors, String videoResolution,
         long maxInlineImageBytes,
         URI elevenlabsBaseUrl, String elevenlabsKey, String voiceId, String elevenlabsModel, String elevenlabsOutputFormat,
-        URI facerigBaseUrl, Map<String, Integer> maxConcurrent, int maxCreatesPerMinute) {
+        URI facerigBaseUrl, Map<String, Integer> maxConcurrent, int maxCreatesPerMinute,
+        int breakerFailures, java.time.Duration breakerWindow, java.time.Duration breakerHalfOpenAfter) {
 
     public static final List<String> RETRY_COMPONENTS = List.of("video", "facerig", "storyboard");
 
@@ -91,7 +92,9 @@ public record PipelineSettings(
                 Map.of("replicate", r.integer("replicate.max-concurrent", 1, 1000),
                         "elevenlabs", r.integer("elevenlabs.max-concurrent", 1, 100),
                         "facerig", r.integer("facerig.max-concurrent", 1, 100)),
-                r.integer("replicate.max-creates-per-minute", 1, 100_000));
+                r.integer("replicate.max-creates-per-minute", 1, 100_000),
+                r.integer("pipeline.breaker.failures", 0, 10_000), r.duration("pipeline.breaker.window"),
+                r.duration("pipeline.breaker.half-open-after"));
     }
 
     /** Reads and checks single values; every message names the key. */

@@ -31,12 +31,14 @@ public final class StepFailureHandler implements Processor {
     private final Backoff backoff;
     private final FailureClassifier classifier;
     private final Secrets secrets;
+    private final ProviderBreaker breaker;
 
-    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets) {
+    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker) {
         this.component = component;
         this.backoff = backoff;
         this.classifier = classifier;
         this.secrets = secrets;
+        this.breaker = breaker;
     }
 
     public String component() {
@@ -68,6 +70,7 @@ public final class StepFailureHandler implements Processor {
         if (attempt >= attempts) {
             LOG.error("{} All {} attempts failed", where, attempts);
             recordFailure(exchange, step, true, attempt, failure, message);
+            breaker.exhausted(step == null ? "?" : step.provider(), message);
             return;
         }
         long delay = delayBefore(attempt, failure);

@@ -10,6 +10,7 @@ import io.scenepipeline.plan.PlanValidationException;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.retry.FailureClassifier;
+import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.ProviderErrors;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.Secrets;
@@ -42,7 +43,10 @@ public final class PlanLifecycle {
     private final Secrets secrets;
     private final java.util.Map<String, java.util.concurrent.Semaphore> planLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public PlanLifecycle(PipelineSettings settings, RunStats stats, Secrets secrets) {
+    private final ProviderBreaker breaker;
+
+    public PlanLifecycle(PipelineSettings settings, RunStats stats, Secrets secrets, ProviderBreaker breaker) {
+        this.breaker = breaker;
         this.settings = settings;
         this.parser = new PlanParser(settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
         this.stats = stats;
@@ -161,6 +165,7 @@ public final class PlanLifecycle {
             AtomicFiles.move(staging, target);
         }
         stats.succeeded();
+        breaker.planSucceeded();
         long seconds = (finished.toEpochMilli() - run.startedAt().toEpochMilli()) / 1000;
         LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}", run.planId(), run.scenes().size(), seconds, target);
     }

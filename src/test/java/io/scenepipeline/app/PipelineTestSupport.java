@@ -63,6 +63,8 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         p.setProperty("pipeline.inbox.min-age", "50");
         p.setProperty("pipeline.inbox.poll-delay", "50");
         p.setProperty("pipeline.inbox.check-interval", "20");
+        // tests provoke outages on purpose; the breaker has its own test
+        p.setProperty("pipeline.breaker.failures", "0");
         for (String c : new String[] {"video", "facerig", "storyboard"}) {
             p.setProperty("retry." + c + ".redeliveryDelay", "20");
             p.setProperty("retry." + c + ".maximumRedeliveryDelay", "1000");

@@ -65,26 +65,39 @@ public final class ElevenLabsSteps {
         in.setHeader("xi-api-key", settings.elevenlabsKey());
     }
 
+    /** Streams the audio to the scene's WAV (raw PCM gets a WAV header); never holds it whole in memory. */
     public void store(Exchange exchange) throws IOException {
+        HttpRequest.forgetCredentials(exchange);
         Scene scene = Steps.scene(exchange);
         String relative = target(scene);
         Path file = AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(relative));
-        byte[] audio;
-        try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
-            audio = in == null ? new byte[0] : in.readAllBytes();
-        }
-        HttpRequest.forgetCredentials(exchange);
-        if (audio.length == 0) {
-            throw new MalformedResponseException("ElevenLabs answered text-to-speech with an empty body");
-        }
-        if (!Wav.isWav(audio)) {
-            String format = settings.elevenlabsOutputFormat();
-            if (!format.startsWith("pcm_")) {
-                throw new MalformedResponseException("ElevenLabs answered " + format + " with audio that is not a WAV file");
+        Path raw = file.resolveSibling("." + file.getFileName() + ".download");
+        try {
+            try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
+                if (in == null || AtomicFiles.write(raw, in) == 0) {
+                    throw new MalformedResponseException("ElevenLabs answered text-to-speech with an empty body");
+                }
             }
-            audio = Wav.fromPcm16(audio, Integer.parseInt(format.substring(4)));
+            byte[] head = new byte[12];
+            try (InputStream in = java.nio.file.Files.newInputStream(raw)) {
+                int n = in.readNBytes(head, 0, head.length);
+                head = java.util.Arrays.copyOf(head, n);
+            }
+            if (Wav.isWav(head)) {
+                AtomicFiles.move(raw, file);
+            } else {
+                String format = settings.elevenlabsOutputFormat();
+                if (!format.startsWith("pcm_")) {
+                    throw new MalformedResponseException("ElevenLabs answered " + format + " with audio that is not a WAV file");
+                }
+                try (InputStream pcm = java.nio.file.Files.newInputStream(raw)) {
+                    AtomicFiles.write(file, new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(
+                            Wav.header(java.nio.file.Files.size(raw), Integer.parseInt(format.substring(4)))), pcm));
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(raw);
         }
-        AtomicFiles.write(file, audio);
         StepRecord step = Steps.current(exchange);
         step.requestId(exchange.getIn().getHeader("request-id", String.class));
         Steps.sceneResult(exchange).file("audio", relative);

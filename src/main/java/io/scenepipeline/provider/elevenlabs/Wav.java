@@ -16,11 +16,17 @@ public final class Wav {
 
     /** Wraps raw 16-bit little-endian mono samples in a WAV header. */
     public static byte[] fromPcm16(byte[] pcm, int sampleRate) {
-        ByteBuffer b = ByteBuffer.allocate(44 + pcm.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {'R', 'I', 'F', 'F'}).putInt(36 + pcm.length).put(new byte[] {'W', 'A', 'V', 'E'});
+        return ByteBuffer.allocate(44 + pcm.length).put(header(pcm.length, sampleRate)).put(pcm).array();
+    }
+
+    /** The 44-byte header of a 16-bit mono WAV holding {@code dataBytes} of samples. */
+    public static byte[] header(long dataBytes, int sampleRate) {
+        int data = (int) Math.min(dataBytes, Integer.MAX_VALUE - 36);
+        ByteBuffer b = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {'R', 'I', 'F', 'F'}).putInt(36 + data).put(new byte[] {'W', 'A', 'V', 'E'});
         b.put(new byte[] {'f', 'm', 't', ' '}).putInt(16).putShort((short) 1).putShort((short) 1)
                 .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
-        b.put(new byte[] {'d', 'a', 't', 'a'}).putInt(pcm.length).put(pcm);
+        b.put(new byte[] {'d', 'a', 't', 'a'}).putInt(data);
         return b.array();
     }
 
