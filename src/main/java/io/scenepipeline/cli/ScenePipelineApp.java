@@ -80,6 +80,13 @@ public final class ScenePipelineApp {
         Main main = new Main();
         main.setOverrideProperties(props.effective());
         main.bind(PipelineConfiguration.RUN_STATS, stats);
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterStart(org.apache.camel.main.BaseMainSupport support) {
+                org.slf4j.LoggerFactory.getLogger("scene-pipeline").info("Watching {} for plans{}", props.get("pipeline.inbox"),
+                        cli.once() ? " (until it is empty)" : " (Ctrl-C to stop)");
+            }
+        });
         OnceWatcher watcher = cli.once() ? new OnceWatcher(main) : null;
         if (watcher != null) {
             main.addMainListener(watcher);

@@ -22,10 +22,12 @@ final class ElevenLabsSimulator {
     private static final Pattern FORMAT = Pattern.compile("(wav|pcm)_(8000|16000|22050|24000|32000|44100|48000)");
 
     private final Faults faults;
+    private final SimulatorSettings settings;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-    ElevenLabsSimulator(Faults faults) {
+    ElevenLabsSimulator(Faults faults, SimulatorSettings settings) {
         this.faults = faults;
+        this.settings = settings;
     }
 
     Map<String, Integer> counts() {
@@ -63,6 +65,10 @@ final class ElevenLabsSimulator {
             return true;
         }
         boolean wav = f.group(1).equals("wav");
+        long work = settings.latency("tts", 0);
+        if (work > 0) {
+            ProviderSimulator.sleep(work);
+        }
         byte[] audio = Media.speech(Faults.clean(text.asText()), Integer.parseInt(f.group(2)), wav);
         faults.remember(audio, text.asText());
         req.exchange.getResponseHeaders().set("request-id", HexFormat.of().formatHex(randomBytes()));

@@ -19,12 +19,21 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FaceRigSimulator {
 
     private final Faults faults;
+    private final SimulatorSettings settings;
     private final Map<String, byte[]> audio = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
 
-    FaceRigSimulator(Faults faults) {
+    FaceRigSimulator(Faults faults, SimulatorSettings settings) {
         this.faults = faults;
+        this.settings = settings;
+    }
+
+    private void work(String kind) {
+        long ms = settings.latency(kind, 0);
+        if (ms > 0) {
+            ProviderSimulator.sleep(ms);
+        }
     }
 
     Map<String, Integer> counts() {
@@ -62,6 +71,7 @@ final class FaceRigSimulator {
 
     private void upload(SimRequest req) throws IOException {
         count("upload");
+        work("upload");
         Map<String, Multipart.Part> parts = Multipart.parse(req.header("Content-Type"), req.body);
         Multipart.Part file = parts.get("file");
         if (file == null) {
@@ -80,6 +90,7 @@ final class FaceRigSimulator {
 
     private void align(SimRequest req) throws IOException {
         count("alignment");
+        work("align");
         Map<String, Multipart.Part> parts = Multipart.parse(req.header("Content-Type"), req.body);
         if (!parts.containsKey("audio")) {
             missing(req, "audio");
@@ -117,6 +128,7 @@ final class FaceRigSimulator {
 
     private void emotions(SimRequest req) throws IOException {
         count("emotions");
+        work("emotions");
         ObjectNode body = req.jsonObject();
         for (String field : List.of("transcript", "phoneme_timeline", "total_duration_ms")) {
             if (body == null || !body.has(field)) {
@@ -139,6 +151,7 @@ final class FaceRigSimulator {
 
     private void export(SimRequest req) throws IOException {
         count("export");
+        work("export");
         ObjectNode body = req.jsonObject();
         for (String field : List.of("combined_timeline", "audio_url")) {
             if (body == null || !body.has(field)) {
@@ -170,7 +183,7 @@ final class FaceRigSimulator {
             end = Math.max(end, t + k.path("transition_duration_ms").asLong(500));
         }
         int fps = body.path("fps").asInt(24);
-        byte[] mp4 = Media.face(times, expressions, end, fps);
+        byte[] mp4 = Media.face(times, expressions, end, fps, settings.fastMedia());
         req.exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=export_" + System.currentTimeMillis() / 1000 + ".mp4");
         req.send(200, "video/mp4", mp4);
     }

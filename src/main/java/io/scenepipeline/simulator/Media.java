@@ -35,7 +35,25 @@ final class Media {
     static final int CLIP_HEIGHT = 360;
     static final int FACE_SIZE = 320;
 
+    private static volatile byte[] tinyClip;
+    private static volatile byte[] tinyPng;
+
     private Media() {
+    }
+
+    /** A one-frame 64x36 MP4, made once: stand-in media when rendering cost must not count. */
+    static byte[] tinyClip() {
+        if (tinyClip == null) {
+            tinyClip = encode(24, 1, i -> new BufferedImage(64, 36, BufferedImage.TYPE_3BYTE_BGR));
+        }
+        return tinyClip;
+    }
+
+    static byte[] tinyPng() {
+        if (tinyPng == null) {
+            tinyPng = encodePng(new BufferedImage(64, 36, BufferedImage.TYPE_INT_RGB));
+        }
+        return tinyPng;
     }
 
     /** A 16:9 PNG: a gradient coloured by the prompt, with the prompt written across it. */
@@ -94,7 +112,10 @@ final class Media {
     }
 
     /** A cartoon face whose expression follows {@code timeline} (time in ms → expression name). */
-    static byte[] face(List<long[]> times, List<String> expressions, long durationMs, int fps) {
+    static byte[] face(List<long[]> times, List<String> expressions, long durationMs, int fps, boolean fast) {
+        if (fast) {
+            return tinyClip();
+        }
         int frames = Math.max(1, (int) Math.round(durationMs / 1000.0 * fps));
         return encode(fps, frames, i -> {
             long t = Math.round(i * 1000.0 / fps);

@@ -47,8 +47,8 @@ public final class ProviderSimulator implements AutoCloseable {
         server.setExecutor(executor);
         String base = baseUrl();
         this.replicate = new ReplicateSimulator(base, settings, faults);
-        this.elevenLabs = new ElevenLabsSimulator(faults);
-        this.faceRig = new FaceRigSimulator(faults);
+        this.elevenLabs = new ElevenLabsSimulator(faults, settings);
+        this.faceRig = new FaceRigSimulator(faults, settings);
         server.createContext("/", this::handle);
     }
 

@@ -236,6 +236,10 @@ final class ReplicateSimulator {
         if (faults.answer(req, fault, (r, s) -> r.json(s, Map.of("detail", "delivery error")))) {
             return;
         }
+        if (settings.clipBytes() > 0 && ModelInputs.isVideo(p.model)) {
+            req.sendPadded(p.contentType(), p.output, settings.clipBytes());
+            return;
+        }
         req.send(200, p.contentType(), p.output);
     }
 
@@ -273,7 +277,7 @@ final class ReplicateSimulator {
     }
 
     private Map<String, Object> view(Prediction p) {
-        p.advance(settings.predictionMs(), this::render);
+        p.advance(settings.latency(ModelInputs.isVideo(p.model) ? "video" : "image", settings.predictionMs()), this::render);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", p.id);
         v.put("model", p.model);
@@ -303,6 +307,9 @@ final class ReplicateSimulator {
 
     /** Makes the output of a finished prediction. */
     private byte[] render(Prediction p) {
+        if (settings.fastMedia() || settings.clipBytes() > 0) {
+            return ModelInputs.isVideo(p.model) ? Media.tinyClip() : Media.tinyPng();
+        }
         if (!ModelInputs.isVideo(p.model)) {
             return Media.png(Faults.clean(p.input.path("prompt").asText()));
         }

@@ -76,6 +76,20 @@ final class SimRequest {
         exchange.close();
     }
 
+    /** Sends {@code head} followed by zeros up to {@code total} bytes, streamed: a large file never held in memory. */
+    void sendPadded(String contentType, byte[] head, long total) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(200, total);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(head);
+            byte[] zeros = new byte[1 << 16];
+            for (long left = total - head.length; left > 0; left -= zeros.length) {
+                out.write(zeros, 0, (int) Math.min(zeros.length, left));
+            }
+        }
+        exchange.close();
+    }
+
     /** Announces {@code bytes.length} but sends only half, then closes: a truncated download. */
     void sendTruncated(String contentType, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);

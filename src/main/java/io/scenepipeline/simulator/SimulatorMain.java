@@ -8,12 +8,24 @@ import java.util.concurrent.CountDownLatch;
  * demos of resume):
  * <pre>java -cp target/scene-pipeline.jar io.scenepipeline.simulator.SimulatorMain</pre>
  * Settings as -D system properties ({@code simulator.prediction-ms}, {@code simulator.latency-ms},
- * {@code simulator.fault-rate}, {@code simulator.file-ttl}, {@code simulator.stall-ms}). It prints its base URL on the
- * first line of standard output; {@code GET <base>/_simulator/requests} returns request counts.
+ * {@code simulator.fault-rate}, {@code simulator.file-ttl}, {@code simulator.stall-ms}, {@code simulator.latency.<kind>},
+ * {@code simulator.fast-media}, {@code simulator.clip-bytes}). It prints its base URL on a line of its own; {@code GET <base>/_simulator/requests} returns request counts.
  */
 public final class SimulatorMain {
 
     private SimulatorMain() {
+    }
+
+    /** {@code -Dsimulator.latency.<kind>=ms} for kind in image, video, tts, upload, align, emotions, export. */
+    static java.util.Map<String, Long> latencies() {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (String kind : new String[] {"image", "video", "tts", "upload", "align", "emotions", "export"}) {
+            Long v = Long.getLong("simulator.latency." + kind);
+            if (v != null) {
+                out.put(kind, v);
+            }
+        }
+        return out;
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -23,7 +35,8 @@ public final class SimulatorMain {
                 Long.getLong("simulator.latency-ms", d.latencyMs()),
                 Double.parseDouble(System.getProperty("simulator.fault-rate", String.valueOf(d.faultRate()))),
                 Long.getLong("simulator.file-ttl", d.fileTtlMs()),
-                Long.getLong("simulator.stall-ms", d.stallMs()));
+                Long.getLong("simulator.stall-ms", d.stallMs()), latencies(), Boolean.getBoolean("simulator.fast-media"),
+                Long.getLong("simulator.clip-bytes", 0));
         ProviderSimulator simulator = ProviderSimulator.start(settings);
         System.out.println(simulator.baseUrl());
         System.out.flush();

@@ -1,0 +1,379 @@
+package io.scenepipeline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.simulator.ProviderSimulator;
+import io.scenepipeline.simulator.SimulatorSettings;
+import io.scenepipeline.support.Json;
+import org.apache.camel.main.Main;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The project's benchmark ({@code bench/run}): the pipeline in-process against the simulator with fixed latencies,
+ * per scenario makespan against the critical path, provider calls, retries, peak live threads and peak heap. Prints a
+ * table and writes {@code target/bench/results.json}. Not a test: timings depend on the machine (its core count is
+ * printed), so results are read as ratios.
+ *
+ * <p>Critical path of a plan = max(slowest scene's visual chain, the narration work that cannot overlap), where a
+ * scene's visual chain = image prediction + video prediction, each rounded up to the poll interval, and the narration
+ * bound = one TTS call + the face_rig work of every scene in a row (face_rig runs one call at a time:
+ * {@code facerig.max-concurrent=1}), divided over the scenes allowed to run at once when that is smaller.
+ */
+public final class Benchmark {
+
+    private static final Path ROOT = Path.of("target", "bench");
+
+    private Benchmark() {
+    }
+
+    record Scenario(String name, int scenes, int concurrency, boolean faceRig, Map<String, Long> latencies, long poll,
+                    double faultRate, long redeliveryDelay, String promptSuffix, String note) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> only = List.of(args);
+        Files.createDirectories(ROOT);
+        Map<String, Long> lat = Map.of("image", 300L, "video", 2000L, "tts", 200L, "align", 500L, "emotions", 300L, "export", 800L);
+        List<Scenario> scenarios = List.of(
+                new Scenario("baseline-12", 12, 12, true, lat, 100, 0, 200, "", "12 scenes, no faults, concurrency 12"),
+                new Scenario("sequential-12", 12, 1, true, lat, 100, 0, 200, "", "the same, one scene at a time"),
+                new Scenario("faults-20pct", 12, 12, true, lat, 100, 0.2, 200, "", "20% transient faults on every call, redeliveryDelay 200 ms"),
+                new Scenario("backoff-200", 200, 200, false, Map.of(), 100, 0, 2000, " [sim:image-503x2] [sim:video-503x2]",
+                        "200 scenes, every create fails twice, redeliveryDelay 2 s, face_rig off"),
+                new Scenario("zero-latency-200", 200, 16, false, Map.of(), 1, 0, 200, "", "zero-latency simulator, 200 scenes, face_rig off"));
+        List<Map<String, Object>> results = new ArrayList<>();
+        System.out.printf("scene-pipeline benchmark on %d cores, Java %s%n%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        System.out.printf("%-18s %6s %5s %10s %10s %7s %7s %7s %8s %9s  %s%n", "scenario", "scenes", "conc", "makespan", "crit.path",
+                "ratio", "calls", "retries", "threads", "heap MB", "note");
+        for (Scenario s : scenarios) {
+            if (!only.isEmpty() && !only.contains(s.name())) {
+                continue;
+            }
+            Map<String, Object> r = run(s);
+            results.add(r);
+            print(r);
+        }
+        if (only.isEmpty() || only.contains("startup")) {
+            Map<String, Object> r = startup();
+            results.add(r);
+            print(r);
+        }
+        if (only.isEmpty() || only.contains("soak-1000")) {
+            Map<String, Object> r = soak(1000);
+            results.add(r);
+            print(r);
+        }
+        if (only.contains("download-1g")) {
+            Map<String, Object> r = bigDownload(1L << 30);
+            results.add(r);
+            print(r);
+        }
+        AtomicFiles.write(ROOT.resolve("results.json"), Json.pretty(Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "scenarios", results)));
+        System.out.println("\nwritten to " + ROOT.resolve("results.json"));
+        System.exit(0);
+    }
+
+    private static void print(Map<String, Object> r) {
+        System.out.printf(Locale.ROOT, "%-18s %6s %5s %10s %10s %7s %7s %7s %8s %9s  %s%n", r.get("scenario"), r.getOrDefault("scenes", ""),
+                r.getOrDefault("concurrency", ""), ms(r.get("makespan_ms")), ms(r.get("critical_path_ms")),
+                r.containsKey("ratio") ? String.format(Locale.ROOT, "%.2f", (Double) r.get("ratio")) : "", r.getOrDefault("provider_calls", ""),
+                r.getOrDefault("retries", ""), r.getOrDefault("peak_threads", ""), r.getOrDefault("peak_heap_mb", ""), r.getOrDefault("result", ""));
+    }
+
+    private static String ms(Object v) {
+        return v == null ? "" : String.format(Locale.ROOT, "%.2f s", ((Number) v).longValue() / 1000.0);
+    }
+
+    static Map<String, Object> run(Scenario s) throws Exception {
+        Path dir = ROOT.resolve(s.name());
+        AtomicFiles.deleteTree(dir);
+        SimulatorSettings sim = new SimulatorSettings(0, 0, s.faultRate(), 3_600_000, 70_000, s.latencies(), true, 0);
+        try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
+            Main main = pipeline(dir, simulator.baseUrl(), s.concurrency(), s.faceRig(), s.poll(), s.redeliveryDelay());
+            long start = System.nanoTime();
+            drop(dir, "bench", plan(s.scenes(), s.promptSuffix()));
+            Path manifest = dir.resolve("outbox/bench/manifest.json");
+            Path dead = dir.resolve("dead-letter/bench.error.json");
+            while (!Files.exists(manifest) && !Files.exists(dead)) {
+                Thread.sleep(20);
+            }
+            long wall = (System.nanoTime() - start) / 1_000_000;
+            main.stop();
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("scenario", s.name());
+            r.put("note", s.note());
+            r.put("scenes", s.scenes());
+            r.put("concurrency", s.concurrency());
+            if (Files.exists(dead)) {
+                r.put("result", "FAILED: " + Json.read(Files.readString(dead)).path("error").asText());
+                return r;
+            }
+            JsonNode m = Json.read(Files.readString(manifest));
+            long makespan = m.path("totals").path("wall_time_ms").asLong();
+            long critical = criticalPath(s);
+            r.put("makespan_ms", makespan);
+            r.put("wall_ms_from_drop", wall);
+            r.put("critical_path_ms", critical);
+            r.put("ratio", critical > 0 ? makespan / (double) critical : Double.NaN);
+            int calls = simulator.requestCounts().values().stream().mapToInt(Integer::intValue).sum();
+            r.put("provider_calls", calls);
+            r.put("retries", m.path("totals").path("retries").asInt());
+            r.put("peak_threads", sampler.peakThreads());
+            r.put("peak_heap_mb", sampler.peakHeapMb());
+            r.put("calls_per_second", Math.round(calls * 1000.0 / Math.max(1, makespan)));
+            r.put("median_step_ms", medianStep(m));
+            r.put("result", "succeeded; " + r.get("calls_per_second") + " calls/s, median step " + r.get("median_step_ms") + " ms");
+            return r;
+        }
+    }
+
+    /** Narration work cannot overlap on face_rig; visual chains overlap up to the concurrency. */
+    static long criticalPath(Scenario s) {
+        long image = roundUp(s.latencies().getOrDefault("image", 0L), s.poll());
+        long video = roundUp(s.latencies().getOrDefault("video", 0L), s.poll());
+        long visual = image + video;
+        long faceRig = s.faceRig() ? s.latencies().getOrDefault("align", 0L) + s.latencies().getOrDefault("emotions", 0L)
+                + s.latencies().getOrDefault("export", 0L) + s.latencies().getOrDefault("upload", 0L) : 0;
+        long tts = s.latencies().getOrDefault("tts", 0L);
+        long waves = (s.scenes() + s.concurrency() - 1) / s.concurrency();
+        long visualBound = waves * visual;
+        long narrationBound = tts + s.scenes() * faceRig;
+        return Math.max(visualBound, narrationBound);
+    }
+
+    private static long roundUp(long ms, long step) {
+        return step <= 0 ? ms : ((ms + step - 1) / step) * step + step;
+    }
+
+    private static long medianStep(JsonNode manifest) {
+        List<Long> d = new ArrayList<>();
+        manifest.path("scenes").forEach(sc -> sc.path("steps").forEach(st -> d.add(st.path("duration_ms").asLong())));
+        d.sort(Long::compare);
+        return d.isEmpty() ? 0 : d.get(d.size() / 2);
+    }
+
+    static Main pipeline(Path dir, String base, int concurrency, boolean faceRig, long poll, long delay) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("pipeline.inbox", dir.resolve("inbox").toString());
+        p.setProperty("pipeline.outbox", dir.resolve("outbox").toString());
+        p.setProperty("pipeline.dead-letter", dir.resolve("dead-letter").toString());
+        p.setProperty("pipeline.work", dir.resolve("work").toString());
+        p.setProperty("pipeline.inbox.min-age", "0");
+        p.setProperty("pipeline.inbox.poll-delay", "20");
+        p.setProperty("pipeline.inbox.check-interval", "10");
+        p.setProperty("pipeline.scene-concurrency", String.valueOf(concurrency));
+        p.setProperty("pipeline.face-rig.enabled", String.valueOf(faceRig));
+        p.setProperty("pipeline.breaker.failures", "0");
+        p.setProperty("replicate.poll-interval", String.valueOf(Math.max(1, poll)));
+        for (String c : new String[] {"video", "facerig", "storyboard"}) {
+            p.setProperty("retry." + c + ".redeliveryDelay", String.valueOf(delay));
+        }
+        for (String k : new String[] {"replicate.base-url", "elevenlabs.base-url", "facerig.base-url"}) {
+            p.setProperty(k, base);
+        }
+        p.setProperty("replicate.api-token", "bench-token");
+        p.setProperty("elevenlabs.api-key", "bench-key");
+        p.setProperty("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml");
+        p.setProperty("camel.main.configuration-classes", "io.scenepipeline.config.PipelineConfiguration");
+        Main main = new Main();
+        main.setOverrideProperties(p);
+        main.start();
+        return main;
+    }
+
+    static String plan(int scenes, String suffix) {
+        StringBuilder sb = new StringBuilder("{\"title\": \"bench\", \"scenes\": [");
+        for (int i = 1; i <= scenes; i++) {
+            sb.append(i > 1 ? "," : "").append("{\"scene_number\": ").append(i)
+                    .append(", \"narration\": \"Narration number ").append(i).append(" of the bench plan.\"")
+                    .append(", \"visual_description\": \"Bench scene ").append(i).append(suffix).append("\", \"duration\": 5}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    static void drop(Path dir, String name, String json) throws IOException {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Path tmp = inbox.resolve("." + name + ".tmp");
+        Files.writeString(tmp, json);
+        Files.move(tmp, inbox.resolve(name + ".json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** 1,000 one-scene plans at zero latency: every one ends in the outbox or the dead letters, once. */
+    static Map<String, Object> soak(int plans) throws Exception {
+        Path dir = ROOT.resolve("soak-" + plans);
+        AtomicFiles.deleteTree(dir);
+        SimulatorSettings sim = new SimulatorSettings(0, 0, 0, 3_600_000, 70_000, Map.of(), true, 0);
+        try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
+            Main main = pipeline(dir, simulator.baseUrl(), 1, false, 1, 200);
+            long start = System.nanoTime();
+            for (int i = 0; i < plans; i++) {
+                drop(dir, "soak-" + i, i % 10 == 9 ? "{\"scenes\": 0}" : plan(1, " soak " + i));
+            }
+            while (count(dir.resolve("outbox")) + count(dir.resolve("dead-letter")) / 2 < plans) {
+                Thread.sleep(50);
+            }
+            long wall = (System.nanoTime() - start) / 1_000_000;
+            main.stop();
+            long out = count(dir.resolve("outbox"));
+            long dead = count(dir.resolve("dead-letter")) / 2;
+            long left = count(dir.resolve("inbox")) + count(dir.resolve("work/inflight"));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("scenario", "soak-" + plans);
+            r.put("scenes", plans);
+            r.put("concurrency", 2);
+            r.put("makespan_ms", wall);
+            r.put("provider_calls", simulator.requestCounts().values().stream().mapToInt(Integer::intValue).sum());
+            r.put("peak_threads", sampler.peakThreads());
+            r.put("peak_heap_mb", sampler.peakHeapMb());
+            r.put("result", out + " in the outbox, " + dead + " dead-lettered, " + left + " left behind, "
+                    + Math.round(plans * 1000.0 / wall) + " plans/s");
+            return r;
+        }
+    }
+
+    /** java start to consuming the inbox: the jar, as a user starts it. */
+    static Map<String, Object> startup() throws Exception {
+        Path dir = ROOT.resolve("startup");
+        AtomicFiles.deleteTree(dir);
+        Files.createDirectories(dir);
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(java(), "-jar", Path.of("target/scene-pipeline.jar").toAbsolutePath().toString(), "--simulate", "--once")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        long watching = -1;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (watching < 0 && line.contains("Watching")) {
+                    watching = (System.nanoTime() - start) / 1_000_000;
+                }
+            }
+        }
+        p.waitFor();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("scenario", "startup");
+        r.put("makespan_ms", watching);
+        r.put("result", "java start to consuming the inbox (goal < 2 s)");
+        return r;
+    }
+
+    /** A 1 GiB clip through a pipeline JVM limited to 64 MiB of heap; peak RSS from /proc. */
+    static Map<String, Object> bigDownload(long bytes) throws Exception {
+        Path dir = ROOT.resolve("download-1g");
+        AtomicFiles.deleteTree(dir);
+        Files.createDirectories(dir);
+        Path jar = Path.of("target/scene-pipeline.jar").toAbsolutePath();
+        Process sim = new ProcessBuilder(java(), "-Dsimulator.prediction-ms=100", "-Dsimulator.clip-bytes=" + bytes,
+                "-cp", jar.toString(), "io.scenepipeline.simulator.SimulatorMain").redirectErrorStream(true).start();
+        try {
+            String base = null;
+            BufferedReader lines = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null && base == null; line = lines.readLine()) {
+                base = line.startsWith("http://") ? line.trim() : null;
+            }
+            Files.writeString(dir.resolve("application.properties"), String.join("\n", "replicate.base-url=" + base,
+                    "elevenlabs.base-url=" + base, "facerig.base-url=" + base, "replicate.api-token=t", "elevenlabs.api-key=k",
+                    "pipeline.face-rig.enabled=false", "replicate.poll-interval=100", "replicate.max-download-bytes=" + (2 * bytes), ""));
+            drop(dir.resolve("data"), "big", plan(1, ""));
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(java(), "-Xmx64m", "-jar", jar.toString(), "--once").directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("pipeline.log").toFile()).start();
+            long peakRssKb = 0;
+            while (p.isAlive()) {
+                peakRssKb = Math.max(peakRssKb, rssKb(p.pid()));
+                Thread.sleep(50);
+            }
+            long wall = (System.nanoTime() - start) / 1_000_000;
+            Path clip = dir.resolve("data/outbox/big/clips/scene_1.mp4");
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("scenario", "download-1g");
+            r.put("makespan_ms", wall);
+            r.put("peak_rss_mb", peakRssKb / 1024);
+            r.put("result", (p.exitValue() == 0 && Files.exists(clip) && Files.size(clip) == bytes ? "succeeded" : "FAILED (exit " + p.exitValue() + ")")
+                    + " with -Xmx64m; peak RSS " + peakRssKb / 1024 + " MB");
+            return r;
+        } finally {
+            sim.destroyForcibly();
+        }
+    }
+
+    private static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static long count(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> !f.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Samples live threads (the simulator's own excluded) and heap in use every 10 ms. */
+    static final class Sampler implements AutoCloseable {
+        private final AtomicLong threads = new AtomicLong();
+        private final AtomicLong heap = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Sampler() {
+            thread = new Thread(() -> {
+                while (running) {
+                    long live = Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("simulator-")).count();
+                    threads.accumulateAndGet(live, Math::max);
+                    heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long peakThreads() {
+            return threads.get();
+        }
+
+        long peakHeapMb() {
+            return heap.get() >> 20;
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            thread.interrupt();
+        }
+    }
+}
