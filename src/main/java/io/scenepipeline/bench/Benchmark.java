@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * <p>Critical path of a plan = max(slowest scene's visual chain, the narration work that cannot overlap), where a
  * scene's visual chain = image prediction + video prediction, each rounded up to the poll interval, and the narration
  * bound = one TTS call + the face_rig work of every scene in a row (face_rig runs one call at a time:
- * {@code facerig.max-concurrent=1}), divided over the scenes allowed to run at once when that is smaller.
+ * {@code facerig.max-concurrent=1}); at scene-concurrency 1 it is the sum over scenes of max(visual chain, TTS + face_rig).
  */
 public final class Benchmark {
 
@@ -42,7 +42,7 @@ public final class Benchmark {
     }
 
     record Scenario(String name, int scenes, int concurrency, boolean faceRig, Map<String, Long> latencies, long poll,
-                    double faultRate, long redeliveryDelay, String promptSuffix, String note) {
+                    double faultRate, long redeliveryDelay, int maxRedeliveries, String promptSuffix, String note) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,12 +50,13 @@ public final class Benchmark {
         Files.createDirectories(ROOT);
         Map<String, Long> lat = Map.of("image", 300L, "video", 2000L, "tts", 200L, "align", 500L, "emotions", 300L, "export", 800L);
         List<Scenario> scenarios = List.of(
-                new Scenario("baseline-12", 12, 12, true, lat, 100, 0, 200, "", "12 scenes, no faults, concurrency 12"),
-                new Scenario("sequential-12", 12, 1, true, lat, 100, 0, 200, "", "the same, one scene at a time"),
-                new Scenario("faults-20pct", 12, 12, true, lat, 100, 0.2, 200, "", "20% transient faults on every call, redeliveryDelay 200 ms"),
-                new Scenario("backoff-200", 200, 200, false, Map.of(), 100, 0, 2000, " [sim:image-503x2] [sim:video-503x2]",
+                new Scenario("baseline-12", 12, 12, true, lat, 100, 0, 200, 2, "", "12 scenes, no faults, concurrency 12"),
+                new Scenario("sequential-12", 12, 1, true, lat, 100, 0, 200, 2, "", "the same, one scene at a time"),
+                new Scenario("faults-20pct", 12, 12, true, lat, 100, 0.2, 200, 8, "",
+                        "20% transient faults on every call (polls too), redeliveryDelay 200 ms, 9 attempts"),
+                new Scenario("backoff-200", 200, 200, false, Map.of(), 100, 0, 2000, 2, " [sim:image-503x2] [sim:video-503x2]",
                         "200 scenes, every create fails twice, redeliveryDelay 2 s, face_rig off"),
-                new Scenario("zero-latency-200", 200, 16, false, Map.of(), 1, 0, 200, "", "zero-latency simulator, 200 scenes, face_rig off"));
+                new Scenario("zero-latency-200", 200, 16, false, Map.of(), 1, 0, 200, 2, "", "zero-latency simulator, 200 scenes, face_rig off"));
         List<Map<String, Object>> results = new ArrayList<>();
         System.out.printf("scene-pipeline benchmark on %d cores, Java %s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
@@ -106,7 +107,7 @@ public final class Benchmark {
         AtomicFiles.deleteTree(dir);
         SimulatorSettings sim = new SimulatorSettings(0, 0, s.faultRate(), 3_600_000, 70_000, s.latencies(), true, 0);
         try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
-            Main main = pipeline(dir, simulator.baseUrl(), s.concurrency(), s.faceRig(), s.poll(), s.redeliveryDelay());
+            Main main = pipeline(dir, simulator.baseUrl(), s.concurrency(), s.faceRig(), s.poll(), s.redeliveryDelay(), s.maxRedeliveries());
             long start = System.nanoTime();
             drop(dir, "bench", plan(s.scenes(), s.promptSuffix()));
             Path manifest = dir.resolve("outbox/bench/manifest.json");
@@ -153,6 +154,10 @@ public final class Benchmark {
                 + s.latencies().getOrDefault("export", 0L) + s.latencies().getOrDefault("upload", 0L) : 0;
         long tts = s.latencies().getOrDefault("tts", 0L);
         long waves = (s.scenes() + s.concurrency() - 1) / s.concurrency();
+        if (s.concurrency() == 1) {
+            // one scene at a time: its two chains overlap, scenes do not
+            return s.scenes() * Math.max(visual, tts + faceRig);
+        }
         long visualBound = waves * visual;
         long narrationBound = tts + s.scenes() * faceRig;
         return Math.max(visualBound, narrationBound);
@@ -169,7 +174,7 @@ public final class Benchmark {
         return d.isEmpty() ? 0 : d.get(d.size() / 2);
     }
 
-    static Main pipeline(Path dir, String base, int concurrency, boolean faceRig, long poll, long delay) throws Exception {
+    static Main pipeline(Path dir, String base, int concurrency, boolean faceRig, long poll, long delay, int retries) throws Exception {
         Properties p = new Properties();
         p.setProperty("pipeline.inbox", dir.resolve("inbox").toString());
         p.setProperty("pipeline.outbox", dir.resolve("outbox").toString());
@@ -181,9 +186,12 @@ public final class Benchmark {
         p.setProperty("pipeline.scene-concurrency", String.valueOf(concurrency));
         p.setProperty("pipeline.face-rig.enabled", String.valueOf(faceRig));
         p.setProperty("pipeline.breaker.failures", "0");
+        // the simulator has no rate limit; Replicate's 600 creates a minute would otherwise set the pace of big scenarios
+        p.setProperty("replicate.max-creates-per-minute", "100000");
         p.setProperty("replicate.poll-interval", String.valueOf(Math.max(1, poll)));
         for (String c : new String[] {"video", "facerig", "storyboard"}) {
             p.setProperty("retry." + c + ".redeliveryDelay", String.valueOf(delay));
+            p.setProperty("retry." + c + ".maximumRedeliveries", String.valueOf(retries));
         }
         for (String k : new String[] {"replicate.base-url", "elevenlabs.base-url", "facerig.base-url"}) {
             p.setProperty(k, base);
@@ -221,7 +229,7 @@ public final class Benchmark {
         AtomicFiles.deleteTree(dir);
         SimulatorSettings sim = new SimulatorSettings(0, 0, 0, 3_600_000, 70_000, Map.of(), true, 0);
         try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
-            Main main = pipeline(dir, simulator.baseUrl(), 1, false, 1, 200);
+            Main main = pipeline(dir, simulator.baseUrl(), 1, false, 1, 200, 2);
             long start = System.nanoTime();
             for (int i = 0; i < plans; i++) {
                 drop(dir, "soak-" + i, i % 10 == 9 ? "{\"scenes\": 0}" : plan(1, " soak " + i));

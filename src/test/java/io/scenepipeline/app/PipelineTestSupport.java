@@ -65,6 +65,7 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         p.setProperty("pipeline.inbox.check-interval", "20");
         // tests provoke outages on purpose; the breaker has its own test
         p.setProperty("pipeline.breaker.failures", "0");
+        p.setProperty("replicate.max-creates-per-minute", "100000");
         for (String c : new String[] {"video", "facerig", "storyboard"}) {
             p.setProperty("retry." + c + ".redeliveryDelay", "20");
             p.setProperty("retry." + c + ".maximumRedeliveryDelay", "1000");
