@@ -55,7 +55,7 @@ public final class Benchmark {
                 new Scenario("faults-20pct", 12, 12, true, lat, 100, 0.2, 200, 8, "",
                         "20% transient faults on every call (polls too), redeliveryDelay 200 ms, 9 attempts"),
                 new Scenario("backoff-200", 200, 200, false, Map.of(), 100, 0, 2000, 2, " [sim:image-503x2] [sim:video-503x2]",
-                        "200 scenes, every create fails twice, redeliveryDelay 2 s, face_rig off"),
+                        "200 scenes in flight, every create fails twice, redeliveryDelay 2 s, face_rig off, worker-threads 8"),
                 new Scenario("zero-latency-200", 200, 16, false, Map.of(), 1, 0, 200, 2, "", "zero-latency simulator, 200 scenes, face_rig off"));
         List<Map<String, Object>> results = new ArrayList<>();
         System.out.printf("scene-pipeline benchmark on %d cores, Java %s%n%n", Runtime.getRuntime().availableProcessors(),
@@ -107,7 +107,8 @@ public final class Benchmark {
         AtomicFiles.deleteTree(dir);
         SimulatorSettings sim = new SimulatorSettings(0, 0, s.faultRate(), 3_600_000, 70_000, s.latencies(), true, 0);
         try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
-            Main main = pipeline(dir, simulator.baseUrl(), s.concurrency(), s.faceRig(), s.poll(), s.redeliveryDelay(), s.maxRedeliveries());
+            Main main = pipeline(dir, simulator.baseUrl(), s.concurrency(), s.faceRig(), s.poll(), s.redeliveryDelay(), s.maxRedeliveries(),
+                    s.name().startsWith("backoff") ? 8 : 16);
             long start = System.nanoTime();
             drop(dir, "bench", plan(s.scenes(), s.promptSuffix()));
             Path manifest = dir.resolve("outbox/bench/manifest.json");
@@ -137,6 +138,7 @@ public final class Benchmark {
             r.put("provider_calls", calls);
             r.put("retries", m.path("totals").path("retries").asInt());
             r.put("peak_threads", sampler.peakThreads());
+            r.put("threads_at_peak", sampler.threadsAtPeak());
             r.put("peak_heap_mb", sampler.peakHeapMb());
             r.put("calls_per_second", Math.round(calls * 1000.0 / Math.max(1, makespan)));
             r.put("median_step_ms", medianStep(m));
@@ -158,6 +160,10 @@ public final class Benchmark {
             // one scene at a time: its two chains overlap, scenes do not
             return s.scenes() * Math.max(visual, tts + faceRig);
         }
+        if (s.promptSuffix().contains("503x2")) {
+            // every create fails twice: the policy mandates redeliveryDelay + 2 x redeliveryDelay before each success
+            visual += 2 * (s.redeliveryDelay() + 2 * s.redeliveryDelay());
+        }
         long visualBound = waves * visual;
         long narrationBound = tts + s.scenes() * faceRig;
         return Math.max(visualBound, narrationBound);
@@ -174,7 +180,8 @@ public final class Benchmark {
         return d.isEmpty() ? 0 : d.get(d.size() / 2);
     }
 
-    static Main pipeline(Path dir, String base, int concurrency, boolean faceRig, long poll, long delay, int retries) throws Exception {
+    static Main pipeline(Path dir, String base, int concurrency, boolean faceRig, long poll, long delay, int retries,
+                         int workers) throws Exception {
         Properties p = new Properties();
         p.setProperty("pipeline.inbox", dir.resolve("inbox").toString());
         p.setProperty("pipeline.outbox", dir.resolve("outbox").toString());
@@ -185,6 +192,7 @@ public final class Benchmark {
         p.setProperty("pipeline.inbox.check-interval", "10");
         p.setProperty("pipeline.scene-concurrency", String.valueOf(concurrency));
         p.setProperty("pipeline.face-rig.enabled", String.valueOf(faceRig));
+        p.setProperty("pipeline.worker-threads", String.valueOf(workers));
         p.setProperty("pipeline.breaker.failures", "0");
         // the simulator has no rate limit; Replicate's 600 creates a minute would otherwise set the pace of big scenarios
         p.setProperty("replicate.max-creates-per-minute", "100000");
@@ -229,7 +237,7 @@ public final class Benchmark {
         AtomicFiles.deleteTree(dir);
         SimulatorSettings sim = new SimulatorSettings(0, 0, 0, 3_600_000, 70_000, Map.of(), true, 0);
         try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
-            Main main = pipeline(dir, simulator.baseUrl(), 1, false, 1, 200, 2);
+            Main main = pipeline(dir, simulator.baseUrl(), 1, false, 1, 200, 2, 16);
             long start = System.nanoTime();
             for (int i = 0; i < plans; i++) {
                 drop(dir, "soak-" + i, i % 10 == 9 ? "{\"scenes\": 0}" : plan(1, " soak " + i));
@@ -350,14 +358,20 @@ public final class Benchmark {
     static final class Sampler implements AutoCloseable {
         private final AtomicLong threads = new AtomicLong();
         private final AtomicLong heap = new AtomicLong();
+        private volatile java.util.Map<String, Long> atPeak = java.util.Map.of();
         private final Thread thread;
         private volatile boolean running = true;
 
         Sampler() {
             thread = new Thread(() -> {
                 while (running) {
-                    long live = Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("simulator-")).count();
-                    threads.accumulateAndGet(live, Math::max);
+                    List<Thread> alive = Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("simulator-")).toList();
+                    if (alive.size() > threads.get()) {
+                        threads.set(alive.size());
+                        atPeak = alive.stream().collect(java.util.stream.Collectors.groupingBy(
+                                t -> t.getName().replaceAll("[0-9#]+", "#").replaceAll("\\s+", " "), java.util.TreeMap::new,
+                                java.util.stream.Collectors.counting()));
+                    }
                     heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
                     try {
                         Thread.sleep(10);
@@ -372,6 +386,11 @@ public final class Benchmark {
 
         long peakThreads() {
             return threads.get();
+        }
+
+        /** Live threads at the peak, by name pattern. */
+        java.util.Map<String, Long> threadsAtPeak() {
+            return atPeak;
         }
 
         long peakHeapMb() {

@@ -73,11 +73,25 @@ public class PipelineConfiguration implements CamelConfiguration {
             long connectTimeout = Long.parseLong(context.getPropertiesComponent().resolveProperty(provider + ".connect-timeout").orElse("10000"));
             registry.bind(provider + "Connections", ProviderConnections.pool(settings.maxConcurrent().get(provider), connectTimeout));
         }
+        // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context
+        java.util.concurrent.ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);
+        registry.bind("waitScheduler", waits);
+        try {
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    context.getExecutorServiceManager().shutdownNow(waits);
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        // Scenes and chains wait (backoff, polls, permits) without holding a thread, so the pools stay small however
+        // many scenes are in flight; pipeline.scene-concurrency is held by the scene throttle, not by these pools.
+        int workers = Math.min(settings.workerThreads(), 2 * settings.sceneConcurrency());
         registry.bind("sceneExecutor", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "scene", settings.sceneConcurrency()));
-        // two chains per scene in flight
-        registry.bind("chainExecutor", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "chain", 2 * settings.sceneConcurrency()));
+                .newFixedThreadPool(this, "scene", Math.min(settings.workerThreads(), settings.sceneConcurrency())));
+        registry.bind("chainExecutor", context.getExecutorServiceManager().newFixedThreadPool(this, "chain", workers));
     }
 
     static void ensureWritable(String key, Path folder) {

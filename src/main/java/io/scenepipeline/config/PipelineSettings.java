@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  */
 public record PipelineSettings(
         Path inbox, Path outbox, Path deadLetter, Path work,
-        int planConcurrency, int sceneConcurrency, boolean storyboardEnabled, boolean faceRigEnabled, java.time.Duration journalRetention,
+        int planConcurrency, int sceneConcurrency, int workerThreads, boolean storyboardEnabled, boolean faceRigEnabled, java.time.Duration journalRetention,
         Limits limits,
         Map<String, Backoff> retry, String retryableStatusCodes,
         URI replicateBaseUrl, String replicateToken, List<String> downloadHosts, ReplicateModel imageModel, ReplicateModel videoModel,
@@ -69,6 +69,7 @@ public record PipelineSettings(
         return new PipelineSettings(
                 r.path("pipeline.inbox"), r.path("pipeline.outbox"), r.path("pipeline.dead-letter"), r.path("pipeline.work"),
                 r.integer("pipeline.plan-concurrency", 1, 100), r.integer("pipeline.scene-concurrency", 1, 1000),
+                r.integer("pipeline.worker-threads", 1, 1000),
                 r.bool("pipeline.storyboard.enabled"), r.bool("pipeline.face-rig.enabled"),
                 r.duration("pipeline.journal-retention"),
                 new Limits(r.longValue("pipeline.max-plan-bytes", 2), r.integer("pipeline.max-scenes", 1, 100_000),

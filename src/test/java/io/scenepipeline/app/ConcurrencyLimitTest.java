@@ -37,6 +37,8 @@ class ConcurrencyLimitTest extends PipelineTestSupport {
                             : path.equals("/generate-alignment") ? "{\"keyframes\":[{\"time_ms\":0,\"target_expr\":\"neutral\"}],\"total_duration_ms\":1000}"
                             : "{\"keyframes\":[]}")));
         }
+        wm.stubFor(post(IMAGEN).willReturn(aResponse().withFixedDelay(100).withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody(prediction("imagepredictionid000000001", "starting", null))));
         String six = plan(6);
 
         runPlan("crowd.json", six);
