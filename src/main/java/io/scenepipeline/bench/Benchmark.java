@@ -299,8 +299,11 @@ public final class Benchmark {
         try {
             String base = null;
             BufferedReader lines = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
-            for (String line = lines.readLine(); line != null && base == null; line = lines.readLine()) {
-                base = line.startsWith("http://") ? line.trim() : null;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("http://")) {
+                    base = line.trim();
+                    break;
+                }
             }
             Files.writeString(dir.resolve("application.properties"), String.join("\n", "replicate.base-url=" + base,
                     "elevenlabs.base-url=" + base, "facerig.base-url=" + base, "replicate.api-token=t", "elevenlabs.api-key=k",
