@@ -297,14 +297,7 @@ public final class Benchmark {
         Process sim = new ProcessBuilder(java(), "-Dsimulator.prediction-ms=100", "-Dsimulator.clip-bytes=" + bytes,
                 "-cp", jar.toString(), "io.scenepipeline.simulator.SimulatorMain").redirectErrorStream(true).start();
         try {
-            String base = null;
-            BufferedReader lines = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.startsWith("http://")) {
-                    base = line.trim();
-                    break;
-                }
-            }
+            String base = io.scenepipeline.simulator.SimulatorMain.baseUrlOf(sim);
             Files.writeString(dir.resolve("application.properties"), String.join("\n", "replicate.base-url=" + base,
                     "elevenlabs.base-url=" + base, "facerig.base-url=" + base, "replicate.api-token=t", "elevenlabs.api-key=k",
                     "pipeline.face-rig.enabled=false", "replicate.poll-interval=100", "replicate.max-download-bytes=" + (2 * bytes), ""));

@@ -16,6 +16,18 @@ public final class SimulatorMain {
     private SimulatorMain() {
     }
 
+    /** The base URL a simulator process started with this class prints (read from its output). */
+    public static String baseUrlOf(Process simulator) throws IOException {
+        java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(simulator.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith("http://")) {
+                return line.trim();
+            }
+        }
+        throw new IOException("the simulator ended without printing its URL");
+    }
+
     /** {@code -Dsimulator.latency.<kind>=ms} for kind in image, video, tts, upload, align, emotions, export. */
     static java.util.Map<String, Long> latencies() {
         java.util.Map<String, Long> out = new java.util.HashMap<>();

@@ -3,8 +3,6 @@ package io.scenepipeline.cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,14 +31,7 @@ class BigDownloadIT {
         Process sim = new ProcessBuilder(java(), "-Dsimulator.prediction-ms=100", "-Dsimulator.clip-bytes=" + CLIP, "-cp", JAR.toString(),
                 "io.scenepipeline.simulator.SimulatorMain").redirectErrorStream(true).start();
         processes.add(sim);
-        String base = null;
-        BufferedReader lines = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (line.startsWith("http://")) {
-                base = line.trim();
-                break;
-            }
-        }
+        String base = io.scenepipeline.simulator.SimulatorMain.baseUrlOf(sim);
         Files.writeString(work.resolve("application.properties"), String.join("\n", "replicate.base-url=" + base,
                 "elevenlabs.base-url=" + base, "facerig.base-url=" + base, "replicate.api-token=big-test-token",
                 "elevenlabs.api-key=big-test-key", "pipeline.face-rig.enabled=false", "replicate.poll-interval=100", ""));

@@ -5,9 +5,7 @@ import io.scenepipeline.support.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,13 +83,7 @@ class CrashIT {
         Process sim = new ProcessBuilder(java(), "-Dsimulator.prediction-ms=2500", "-cp", JAR.toString(),
                 "io.scenepipeline.simulator.SimulatorMain").redirectErrorStream(true).start();
         processes.add(sim);
-        BufferedReader lines = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (line.startsWith("http://")) {
-                return line.trim();
-            }
-        }
-        throw new IllegalStateException("the simulator did not print its URL");
+        return io.scenepipeline.simulator.SimulatorMain.baseUrlOf(sim);
     }
 
     private Process start(Path work, String... args) throws IOException {
