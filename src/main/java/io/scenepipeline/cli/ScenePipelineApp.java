@@ -28,7 +28,29 @@ public final class ScenePipelineApp {
     }
 
     public static void main(String[] args) {
+        preinitialize();
         System.exit(run(args, Path.of("").toAbsolutePath()));
+    }
+
+    /**
+     * Loads, on a second core while the main thread boots Camel, what startup will need later anyway: the TLS
+     * context the HTTP connection pools build, the YAML route loader and the JSON mapper (Spring Boot's background
+     * pre-initializer does the same). Purely a warm-up: a failure here changes nothing.
+     */
+    private static void preinitialize() {
+        Thread warm = new Thread(() -> {
+            try {
+                javax.net.ssl.SSLContext.getDefault();
+                Class.forName("org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader");
+                Class.forName("org.apache.camel.dsl.yaml.deserializers.ModelDeserializers");
+                Class.forName("org.apache.camel.component.http.HttpComponent");
+                io.scenepipeline.support.Json.MAPPER.writeValueAsString(java.util.Map.of("warm", 1));
+            } catch (Exception | LinkageError e) {
+                // startup loads the same classes itself
+            }
+        }, "preinitialize");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     static int run(String[] args, Path workingDirectory) {

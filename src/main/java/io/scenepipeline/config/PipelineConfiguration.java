@@ -76,11 +76,20 @@ public class PipelineConfiguration implements CamelConfiguration {
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context
         java.util.concurrent.ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);
         registry.bind("waitScheduler", waits);
+        // creates held back by replicate.max-creates-per-minute: they leave at the throttle's pace, two threads suffice
+        java.util.concurrent.ScheduledExecutorService creates = context.getExecutorServiceManager().newScheduledThreadPool(this, "create-throttle", 2);
+        registry.bind("createScheduler", creates);
+        // plans and scenes waiting for a concurrency permit (inbox and scene throttles): Camel's own pool per throttle
+        // would grow to ten threads each just by scheduling its clean-ups
+        java.util.concurrent.ScheduledExecutorService permits = context.getExecutorServiceManager().newScheduledThreadPool(this, "permit", 2);
+        registry.bind("throttleScheduler", permits);
         try {
             context.addService(new org.apache.camel.support.service.ServiceSupport() {
                 @Override
                 protected void doStop() {
                     context.getExecutorServiceManager().shutdownNow(waits);
+                    context.getExecutorServiceManager().shutdownNow(creates);
+                    context.getExecutorServiceManager().shutdownNow(permits);
                 }
             });
         } catch (Exception e) {

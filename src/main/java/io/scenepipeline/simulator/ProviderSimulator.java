@@ -36,6 +36,11 @@ public final class ProviderSimulator implements AutoCloseable {
     private ProviderSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
         this.faults = new Faults(settings.faultRate(), settings.stallMs());
+        // the JDK server writes a response's headers and body separately; with Nagle's algorithm on, the body then
+        // waits for the client's delayed ACK (40 ms on Linux) on every response. Real providers do not.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
