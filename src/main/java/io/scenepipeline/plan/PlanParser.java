@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scenepipeline.provider.replicate.ReplicateModel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,13 +25,12 @@ public final class PlanParser {
     private static final Set<String> PLAN_FIELDS = Set.of("title", "plan_id", "scenes", "image_model", "video_model", "voice_id");
     private static final Set<String> SCENE_FIELDS = Set.of("scene_number", "scene_type", "narration", "visual_description",
             "duration", "image_model", "video_model", "voice_id");
-    private static final Set<String> SCENE_TYPES = Set.of("video", "diagram");
 
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    /** Longest scene accepted, in seconds (no provider makes more than a few seconds a call). */
-    public static final double MAX_SCENE_SECONDS = 3600;
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // 1e400 stays 1E+400 (and is refused as too long) instead of becoming Infinity
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final boolean narrationRequired;
     private final int maxScenes;
@@ -55,27 +53,57 @@ public final class PlanParser {
 
     public ScenePlan parse(byte[] bytes, String fileName) {
         JsonNode root = readTree(bytes);
-        List<String> problems = new ArrayList<>();
+        JsonNode sceneArray = root.path("scenes");
+        if (sceneArray.isArray() && sceneArray.size() > maxScenes) {
+            throw new PlanValidationException(List.of("scenes: holds " + sceneArray.size() + " scenes; at most " + maxScenes
+                    + " are allowed (pipeline.max-scenes)"));
+        }
+        // the published schema (types, required fields, ranges, known models: schema/scene-plan.schema.json), then
+        // what a schema cannot say: device names, configured limits, unique numbers, narration for face_rig
+        List<String> problems = new ArrayList<>(PlanSchema.get().problems(root));
         if (!root.isObject()) {
-            throw new PlanValidationException(List.of("(root): must be a JSON object with a \"scenes\" array, got " + describe(root)));
-        }
-        String title = optionalText(root, "title", "title", problems);
-        String declaredId = optionalText(root, "plan_id", "plan_id", problems);
-        if (declaredId != null && declaredId.isEmpty()) {
-            problems.add("plan_id: must not be empty");
-        } else if (declaredId != null && !PlanIds.isSafe(declaredId)) {
-            problems.add("plan_id: must be 1-" + PlanIds.MAX_LENGTH + " letters, digits, '-' or '_' and not a device name, got \""
-                    + printable(declaredId) + "\"");
-        }
-        String imageModel = optionalModel(root, "image_model", "image_model", ReplicateModel.Kind.IMAGE, problems);
-        String videoModel = optionalModel(root, "video_model", "video_model", ReplicateModel.Kind.VIDEO, problems);
-        String voiceId = optionalVoice(root, "voice_id", "voice_id", problems);
-        List<Scene> scenes = scenes(root.get("scenes"), problems);
-        if (!problems.isEmpty()) {
             throw new PlanValidationException(problems);
         }
+        String declaredId = root.path("plan_id").isTextual() ? root.get("plan_id").asText() : null;
+        if (declaredId != null && !declaredId.isEmpty() && declaredId.matches("[A-Za-z0-9_-]{1,64}") && !PlanIds.isSafe(declaredId)) {
+            problems.add("plan_id: must be 1-" + PlanIds.MAX_LENGTH + " letters, digits, '-' or '_' and not a device name, got \""
+                    + PlanSchema.printable(declaredId) + "\"");
+        }
+        crossChecks(sceneArray, problems);
+        if (!problems.isEmpty()) {
+            throw new PlanValidationException(problems.stream().sorted(PlanParser::byPosition).toList());
+        }
+        List<Scene> scenes = new ArrayList<>();
+        for (JsonNode s : sceneArray) {
+            String type = text(s, "scene_type");
+            scenes.add(new Scene(s.get("scene_number").intValue(), type == null ? "video" : type, text(s, "narration"),
+                    text(s, "visual_description"), s.get("duration").doubleValue(), text(s, "image_model"),
+                    text(s, "video_model"), text(s, "voice_id"), extra(s, SCENE_FIELDS)));
+        }
         String planId = PlanIds.choose(declaredId, fileName);
-        return new ScenePlan(planId, declaredId, title, scenes, imageModel, videoModel, voiceId, extra(root, PLAN_FIELDS));
+        return new ScenePlan(planId, declaredId, text(root, "title"), scenes, text(root, "image_model"), text(root, "video_model"),
+                text(root, "voice_id"), extra(root, PLAN_FIELDS));
+    }
+
+    private static final List<String> FIELD_ORDER = List.of("(root)", "title", "plan_id", "image_model", "video_model", "voice_id",
+            "scenes", "scene_number", "visual_description", "duration", "narration", "scene_type");
+
+    /** Plan-level fields first, then scene by scene, each field in the order the plan format lists them. */
+    private static int byPosition(String a, String b) {
+        return Long.compare(position(a), position(b));
+    }
+
+    private static long position(String problem) {
+        String path = problem.substring(0, Math.max(0, problem.indexOf(": ")));
+        long scene = -1;
+        String field = path;
+        if (path.startsWith("scenes[")) {
+            int close = path.indexOf(']');
+            scene = Long.parseLong(path.substring(7, close));
+            field = close + 2 <= path.length() ? path.substring(Math.min(path.length(), close + 2)) : "";
+        }
+        int rank = FIELD_ORDER.indexOf(field);
+        return (scene + 1) * 100 + (rank < 0 ? 99 : rank);
     }
 
     private JsonNode readTree(byte[] bytes) {
@@ -99,163 +127,44 @@ public final class PlanParser {
         }
     }
 
-    private List<Scene> scenes(JsonNode node, List<String> problems) {
-        if (node == null || node.isNull()) {
-            problems.add("scenes: is required");
-            return List.of();
+    /** The rules beyond the schema, on whatever part of the plan has the right shape. */
+    private void crossChecks(JsonNode scenes, List<String> problems) {
+        if (!scenes.isArray()) {
+            return;
         }
-        if (!node.isArray()) {
-            problems.add("scenes: must be an array of scenes, got " + describe(node));
-            return List.of();
-        }
-        if (node.isEmpty()) {
-            problems.add("scenes: must hold at least one scene");
-            return List.of();
-        }
-        if (node.size() > maxScenes) {
-            problems.add("scenes: holds " + node.size() + " scenes; at most " + maxScenes + " are allowed (pipeline.max-scenes)");
-            return List.of();
-        }
-        List<Scene> scenes = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
-        for (int i = 0; i < node.size(); i++) {
+        for (int i = 0; i < scenes.size(); i++) {
             String at = "scenes[" + i + "]";
-            JsonNode s = node.get(i);
+            JsonNode s = scenes.get(i);
             if (!s.isObject()) {
-                problems.add(at + ": must be an object, got " + describe(s));
                 continue;
             }
-            int before = problems.size();
-            Integer number = sceneNumber(s.get("scene_number"), at + ".scene_number", problems);
-            if (number != null && !seen.add(number)) {
-                problems.add(at + ".scene_number: " + number + " is used by an earlier scene; scene numbers must be unique");
+            JsonNode number = s.path("scene_number");
+            if (number.isIntegralNumber() && number.canConvertToInt() && number.intValue() >= 1 && !seen.add(number.intValue())) {
+                problems.add(at + ".scene_number: " + number.intValue() + " is used by an earlier scene; scene numbers must be unique");
             }
-            String visual = requiredText(s, "visual_description", at + ".visual_description", problems);
-            checkLength(visual, at + ".visual_description", problems);
-            Double duration = duration(s.get("duration"), at + ".duration", problems);
-            String narration = optionalText(s, "narration", at + ".narration", problems);
+            checkLength(s.path("visual_description"), at + ".visual_description", problems);
+            JsonNode narration = s.path("narration");
             checkLength(narration, at + ".narration", problems);
-            if (narrationRequired && s.get("narration") == null) {
+            if (narrationRequired && (narration.isMissingNode() || narration.isNull())) {
                 problems.add(at + ".narration: is required while face_rig is enabled (pipeline.face-rig.enabled=true)");
-            } else if (narrationRequired && narration != null && narration.isBlank()) {
+            } else if (narrationRequired && narration.isTextual() && narration.asText().isBlank()) {
                 problems.add(at + ".narration: must not be empty while face_rig is enabled");
             }
-            String type = optionalText(s, "scene_type", at + ".scene_type", problems);
-            if (type != null && !SCENE_TYPES.contains(type)) {
-                problems.add(at + ".scene_type: must be \"video\" or \"diagram\", got \"" + type + "\"");
-            }
-            String imageModel = optionalModel(s, "image_model", at + ".image_model", ReplicateModel.Kind.IMAGE, problems);
-            String videoModel = optionalModel(s, "video_model", at + ".video_model", ReplicateModel.Kind.VIDEO, problems);
-            String voiceId = optionalVoice(s, "voice_id", at + ".voice_id", problems);
-            if (problems.size() == before) {
-                scenes.add(new Scene(number, type == null ? "video" : type, narration, visual, duration,
-                        imageModel, videoModel, voiceId, extra(s, SCENE_FIELDS)));
-            }
         }
-        return scenes;
     }
 
-    private static Integer sceneNumber(JsonNode n, String at, List<String> problems) {
-        if (n == null || n.isNull()) {
-            problems.add(at + ": is required");
-            return null;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            problems.add(at + ": must be a positive whole number, got " + describe(n));
-            return null;
-        }
-        if (n.intValue() < 1) {
-            problems.add(at + ": must be a positive whole number, got " + n.intValue());
-            return null;
-        }
-        return n.intValue();
-    }
-
-    private static Double duration(JsonNode n, String at, List<String> problems) {
-        if (n == null || n.isNull()) {
-            problems.add(at + ": is required");
-            return null;
-        }
-        if (!n.isNumber()) {
-            problems.add(at + ": must be a number of seconds, got " + describe(n));
-            return null;
-        }
-        double d = n.doubleValue();
-        if (!Double.isFinite(d) || d <= 0) {
-            problems.add(at + ": must be greater than 0 seconds, got " + n.asText());
-            return null;
-        }
-        if (d > MAX_SCENE_SECONDS) {
-            problems.add(at + ": must be at most " + (int) MAX_SCENE_SECONDS + " seconds, got " + n.asText());
-            return null;
-        }
-        return d;
-    }
-
-    private void checkLength(String text, String at, List<String> problems) {
-        if (text != null && text.length() > maxTextChars) {
-            problems.add(at + ": is " + text.length() + " characters long; at most " + maxTextChars
+    private void checkLength(JsonNode text, String at, List<String> problems) {
+        if (text.isTextual() && text.asText().length() > maxTextChars) {
+            problems.add(at + ": is " + text.asText().length() + " characters long; at most " + maxTextChars
                     + " are allowed (pipeline.max-text-chars)");
         }
     }
 
-    private static String printable(String s) {
-        String shown = s.length() > 40 ? s.substring(0, 40) + "…" : s;
-        StringBuilder sb = new StringBuilder();
-        shown.codePoints().forEach(c -> sb.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
-        return sb.toString().replace("\"", "\\\"");
-    }
-
-    private static String requiredText(JsonNode parent, String field, String at, List<String> problems) {
+    /** A field the schema has already checked to be a string when present (null when absent or null). */
+    private static String text(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
-        if (n == null || n.isNull()) {
-            problems.add(at + ": is required");
-            return null;
-        }
-        if (!n.isTextual()) {
-            problems.add(at + ": must be a string, got " + describe(n));
-            return null;
-        }
-        if (n.asText().isBlank()) {
-            problems.add(at + ": must not be empty");
-            return null;
-        }
-        return n.asText();
-    }
-
-    private static String optionalText(JsonNode parent, String field, String at, List<String> problems) {
-        JsonNode n = parent.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            problems.add(at + ": must be a string, got " + describe(n));
-            return null;
-        }
-        return n.asText();
-    }
-
-    private static String optionalModel(JsonNode parent, String field, String at, ReplicateModel.Kind kind, List<String> problems) {
-        String name = optionalText(parent, field, at, problems);
-        if (name == null) {
-            return null;
-        }
-        boolean known = ReplicateModel.byName(name).filter(m -> m.kind() == kind).isPresent();
-        if (!known) {
-            problems.add(at + ": unknown " + kind.name().toLowerCase() + " model \"" + name + "\"; known: "
-                    + String.join(", ", ReplicateModel.names(kind)));
-            return null;
-        }
-        return name;
-    }
-
-    private static String optionalVoice(JsonNode parent, String field, String at, List<String> problems) {
-        String voice = optionalText(parent, field, at, problems);
-        if (voice != null && !voice.matches("[A-Za-z0-9]{1,64}")) {
-            problems.add(at + ": must be an ElevenLabs voice id (letters and digits), got \"" + voice + "\"");
-            return null;
-        }
-        return voice;
+        return n == null || n.isNull() ? null : n.asText();
     }
 
     private Map<String, Object> extra(JsonNode node, Set<String> known) {
@@ -268,24 +177,5 @@ public final class PlanParser {
             }
         }
         return extra;
-    }
-
-    private static String describe(JsonNode n) {
-        if (n.isTextual()) {
-            return "a string";
-        }
-        if (n.isNumber()) {
-            return "the number " + n.asText();
-        }
-        if (n.isBoolean()) {
-            return "a boolean";
-        }
-        if (n.isArray()) {
-            return "an array";
-        }
-        if (n.isObject()) {
-            return "an object";
-        }
-        return n.getNodeType().name().toLowerCase();
     }
 }

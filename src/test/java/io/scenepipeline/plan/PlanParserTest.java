@@ -149,6 +149,42 @@ class PlanParserTest {
                 "scenes[0].narration: is 12 characters long; at most 10 are allowed (pipeline.max-text-chars)");
     }
 
+    @Test
+    void should_answer_any_mangled_plan_with_a_validation_error_never_a_crash() {
+        String good = """
+                {"title": "T", "plan_id": "p-1", "image_model": "google/imagen-3", "voice_id": "abc", "scenes": [
+                 {"scene_number": 1, "scene_type": "video", "narration": "N", "visual_description": "V", "duration": 6},
+                 {"scene_number": 2, "narration": "M", "visual_description": "W", "duration": 2.5, "video_model": "bytedance/seedance-1-lite"}]}""";
+        String[] values = {"null", "true", "0", "-1", "1.5", "1e400", "\"\"", "\" \"", "\"x\"", "[]", "{}", "[1]", "{\"a\":1}"};
+        java.util.Random random = new java.util.Random(42);
+        int accepted = 0;
+        int refused = 0;
+        for (int i = 0; i < 3000; i++) {
+            // replace one value (after a ':' or in an array) with something of another shape
+            StringBuilder mangled = new StringBuilder(good);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<=: )(\"[^\"]*\"|[0-9.]+|\\[|\\{)").matcher(good);
+            java.util.List<int[]> spots = new java.util.ArrayList<>();
+            while (m.find()) {
+                spots.add(new int[] {m.start(), m.end()});
+            }
+            int[] spot = spots.get(random.nextInt(spots.size()));
+            if (good.charAt(spot[0]) != '[' && good.charAt(spot[0]) != '{') {
+                mangled.replace(spot[0], spot[1], values[random.nextInt(values.length)]);
+            } else {
+                mangled.insert(spot[0] + 1, values[random.nextInt(values.length)] + (random.nextBoolean() ? "," : ""));
+            }
+            try {
+                parser.parse(bytes(mangled.toString()), "fuzz.json");
+                accepted++;
+            } catch (PlanValidationException e) {
+                assertThat(e.problems()).as(mangled.toString()).isNotEmpty().allMatch(p -> p.contains(": "));
+                refused++;
+            }
+        }
+        assertThat(refused).isGreaterThan(1000);
+        assertThat(accepted).isGreaterThan(10);
+    }
+
     private void assertProblems(String json, String... expected) {
         PlanValidationException e = catchThrowableOfType(PlanValidationException.class, () -> parser.parse(bytes(json), "p.json"));
         assertThat(e).as("expected a validation failure for %s", json).isNotNull();
