@@ -4,6 +4,9 @@ import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.ProviderConnections;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
+import io.scenepipeline.observe.BreakerHealthCheck;
+import io.scenepipeline.observe.FoldersHealthCheck;
+import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.StepFailureHandler;
@@ -60,10 +63,33 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("providerBreaker", breaker);
         registry.bind("pipelineSettings", settings);
         registry.bind("failureClassifier", classifier);
-        for (String component : PipelineSettings.RETRY_COMPONENTS) {
-            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets, breaker));
+        // the project's series go into the registry Camel's micrometer-prometheus scrapes on /observe/metrics
+        io.micrometer.core.instrument.MeterRegistry meters = registry.lookupByNameAndType(
+                org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME, io.micrometer.core.instrument.MeterRegistry.class);
+        if (meters == null) {
+            meters = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            registry.bind(org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
-        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, secrets, breaker));
+        PipelineMetrics metrics = new PipelineMetrics(meters, () -> breaker.state() == ProviderBreaker.State.OPEN);
+        registry.bind("pipelineMetrics", metrics);
+        for (String component : PipelineSettings.RETRY_COMPONENTS) {
+            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets,
+                    breaker, metrics));
+        }
+        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, secrets, breaker, metrics));
+        // readiness: named checks beside Camel's own (context, routes, consumers)
+        java.util.Map<String, Path> folders = new java.util.LinkedHashMap<>();
+        folders.put("pipeline.inbox", settings.inbox());
+        folders.put("pipeline.outbox", settings.outbox());
+        folders.put("pipeline.dead-letter", settings.deadLetter());
+        folders.put("pipeline.work", settings.work());
+        registry.bind("providers-health-check", new BreakerHealthCheck(breaker));
+        registry.bind("folders-health-check", new FoldersHealthCheck(folders));
+        org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(registry.lookupByName("providers-health-check"));
+            health.register(registry.lookupByName("folders-health-check"));
+        }
         registry.bind("journal", journal);
         registry.bind("replicate", new ReplicateSteps(settings, journal));
         registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));

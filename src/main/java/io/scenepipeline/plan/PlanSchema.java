@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import com.networknt.schema.path.NodePath;
 import io.scenepipeline.support.Json;
 
@@ -38,7 +40,9 @@ public final class PlanSchema {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document.deepCopy());
+        // 2020-12, plus x-error: our messages, not a rule (declared so the validator does not warn about it)
+        Dialect dialect = Dialect.builder(Dialects.getDraft202012()).keyword(new NonValidationKeyword("x-error")).build();
+        schema = SchemaRegistry.withDefaultDialect(dialect).getSchema(document.deepCopy());
     }
 
     public static PlanSchema get() {

@@ -45,6 +45,8 @@ public final class ProviderBreaker {
         this.scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "breaker");
     }
 
+    private volatile String lastReason = "";
+
     public State state() {
         return state;
     }
@@ -70,8 +72,14 @@ public final class ProviderBreaker {
         }
     }
 
+    /** The provider and error that last opened the breaker ("" when it never opened). */
+    public String lastReason() {
+        return lastReason;
+    }
+
     private void open(String provider, String reason) {
         state = State.OPEN;
+        lastReason = provider + " " + reason;
         LOG.error("Breaker open: {} provider calls failed after all retries within {} s (last: {} {}); new plans wait in the "
                 + "inbox; trying again in {} s", recent.size(), window.toSeconds(), provider, reason, halfOpenAfter.toSeconds());
         recent.clear();

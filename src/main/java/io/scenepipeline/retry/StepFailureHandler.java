@@ -1,5 +1,7 @@
 package io.scenepipeline.retry;
 
+import io.scenepipeline.observe.PipelineMetrics;
+
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.run.Failure;
 import io.scenepipeline.run.PlanRun;
@@ -32,8 +34,11 @@ public final class StepFailureHandler implements Processor {
     private final FailureClassifier classifier;
     private final Secrets secrets;
     private final ProviderBreaker breaker;
+    private final PipelineMetrics metrics;
 
-    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker) {
+    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
+                              PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.component = component;
         this.backoff = backoff;
         this.classifier = classifier;
@@ -61,18 +66,23 @@ public final class StepFailureHandler implements Processor {
         int attempts = backoff.maximumAttempts();
         StepRecord step = Steps.current(exchange);
 
+        String provider = step == null ? "unknown" : step.provider();
+        String stepName = step == null ? "unknown" : step.step();
         if (!retryable) {
+            metrics.call(provider, stepName, PipelineMetrics.FAILED_PERMANENT);
             LOG.error("{} Non-retryable error: {}", where, message);
             recordFailure(exchange, step, false, attempt, failure, message);
             return;
         }
         LOG.warn("{} Attempt {}/{} failed: {}", where, attempt, attempts, message);
         if (attempt >= attempts) {
+            metrics.call(provider, stepName, PipelineMetrics.FAILED_EXHAUSTED);
             LOG.error("{} All {} attempts failed", where, attempts);
             recordFailure(exchange, step, true, attempt, failure, message);
             breaker.exhausted(step == null ? "?" : step.provider(), message);
             return;
         }
+        metrics.retry(provider, stepName, failure);
         long delay = delayBefore(attempt, failure);
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay);
         LOG.warn("{} Retrying in {} seconds...", where, seconds(delay));

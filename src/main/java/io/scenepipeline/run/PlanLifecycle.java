@@ -1,5 +1,8 @@
 package io.scenepipeline.run;
 
+import io.scenepipeline.observe.PipelineMetrics;
+import java.time.Duration;
+
 import io.scenepipeline.config.PipelineSettings;
 import io.scenepipeline.output.AtomicFiles;
 import io.scenepipeline.output.DeadLetterReport;
@@ -33,6 +36,8 @@ import java.util.List;
  */
 public final class PlanLifecycle {
 
+    private final PipelineMetrics metrics;
+
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final String BYTES = "planBytes";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
@@ -45,7 +50,8 @@ public final class PlanLifecycle {
 
     private final ProviderBreaker breaker;
 
-    public PlanLifecycle(PipelineSettings settings, RunStats stats, Secrets secrets, ProviderBreaker breaker) {
+    public PlanLifecycle(PipelineSettings settings, RunStats stats, Secrets secrets, ProviderBreaker breaker, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.breaker = breaker;
         this.settings = settings;
         this.parser = new PlanParser(settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
@@ -78,6 +84,13 @@ public final class PlanLifecycle {
         Files.createDirectories(staging);
         PlanRun run = new PlanRun(plan, fileName, staging);
         exchange.setProperty(PlanRun.PROPERTY, run);
+        metrics.planStarted();
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                metrics.planLeft();
+            }
+        });
         LOG.info("plan={} Starting \"{}\": {} scenes from {}", plan.planId(),
                 plan.title() == null ? plan.planId() : plan.title(), plan.scenes().size(), fileName);
         exchange.getIn().setBody(plan.scenes());
@@ -106,6 +119,13 @@ public final class PlanLifecycle {
     public void sceneStart(Exchange exchange) {
         exchange.setProperty(Steps.SCENE, exchange.getIn().getBody(Scene.class));
         exchange.removeProperty(Steps.STEP);
+        metrics.sceneStarted();
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                metrics.sceneLeft();
+            }
+        });
     }
 
     /** True once a scene of this plan has failed for good: scenes not yet started then do not start. */
@@ -118,6 +138,10 @@ public final class PlanLifecycle {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         PlanRun run = Steps.run(exchange);
         run.sceneFailed(error);
+        SceneResult failed = Steps.sceneResult(exchange);
+        if (failed != null) {
+            failed.steps().stream().filter(StepRecord::finished).forEach(metrics::stepFinished);
+        }
         if (run.failure() == null) {
             StepRecord step = Steps.current(exchange);
             Scene scene = Steps.scene(exchange);
@@ -142,6 +166,7 @@ public final class PlanLifecycle {
     public void sceneDone(Exchange exchange) {
         SceneResult result = Steps.sceneResult(exchange);
         result.markComplete();
+        result.steps().forEach(metrics::stepFinished);
         PlanRun run = Steps.run(exchange);
         LOG.info("plan={} scene={} Done ({}/{} scenes)", run.planId(), result.sceneNumber(),
                 run.completedScenes().size(), run.plan().scenes().size());
@@ -166,6 +191,7 @@ public final class PlanLifecycle {
         }
         stats.succeeded();
         breaker.planSucceeded();
+        metrics.planEnded("succeeded", Duration.between(run.startedAt(), finished));
         long seconds = (finished.toEpochMilli() - run.startedAt().toEpochMilli()) / 1000;
         LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}", run.planId(), run.scenes().size(), seconds, target);
     }
@@ -205,6 +231,8 @@ public final class PlanLifecycle {
             AtomicFiles.deleteTree(run.stagingDir());
         }
         stats.deadLettered();
+        metrics.planEnded(failure instanceof PlanValidationException ? "invalid" : "failed",
+                Duration.ofMillis(Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated())));
         LOG.error("plan={} Pipeline failed: {} -> {}", planId, redacted.error(), copy);
     }
 

@@ -76,6 +76,8 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         p.setProperty("elevenlabs.base-url", wm.baseUrl());
         p.setProperty("elevenlabs.api-key", XI_KEY);
         p.setProperty("facerig.base-url", wm.baseUrl());
+        // the management server (health, metrics) has its own test, on a free port
+        p.setProperty("camel.management.enabled", "false");
         p.putAll(extraProperties());
         configuration.withUseOverridePropertiesWithPropertiesComponent(p);
     }
@@ -139,6 +141,17 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
                     .append(", \"duration\": ").append(i == 1 ? 15 : 5).append('}');
         }
         return sb.append("]}").toString();
+    }
+
+    /** The stub answers {@code failure} the first {@code times} times, then falls back to the stub defined before. */
+    static void failFirst(java.util.function.Supplier<com.github.tomakehurst.wiremock.client.MappingBuilder> request, int times,
+                                  com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure, String scenario) {
+        String state = "Started";
+        for (int i = 1; i <= times; i++) {
+            String next = "failed-" + i;
+            wm.stubFor(request.get().inScenario(scenario).whenScenarioStateIs(state).willSetStateTo(next).willReturn(failure).atPriority(1));
+            state = next;
+        }
     }
 
     /** Every provider answers as documented: predictions go starting → processing → succeeded. */

@@ -244,15 +244,4 @@ class RetryTest extends PipelineTestSupport {
         wm.verify(1, postRequestedFor(urlEqualTo("/audio/upload")));
         wm.verify(2, postRequestedFor(urlEqualTo("/generate-alignment")));
     }
-
-    /** The stub answers {@code failure} the first {@code times} times, then falls back to the stub defined before. */
-    private static void failFirst(java.util.function.Supplier<com.github.tomakehurst.wiremock.client.MappingBuilder> request, int times,
-                                  com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure, String scenario) {
-        String state = "Started";
-        for (int i = 1; i <= times; i++) {
-            String next = "failed-" + i;
-            wm.stubFor(request.get().inScenario(scenario).whenScenarioStateIs(state).willSetStateTo(next).willReturn(failure).atPriority(1));
-            state = next;
-        }
-    }
 }
