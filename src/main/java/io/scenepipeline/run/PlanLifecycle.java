@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.scenepipeline.config.PipelineSettings;
 import io.scenepipeline.output.AtomicFiles;
 import io.scenepipeline.output.DeadLetterReport;
+import io.scenepipeline.output.HtmlReport;
 import io.scenepipeline.output.Manifest;
 import io.scenepipeline.plan.PlanIds;
 import io.scenepipeline.plan.PlanParser;
@@ -172,6 +173,41 @@ public final class PlanLifecycle {
                 run.completedScenes().size(), run.plan().scenes().size());
     }
 
+    /** Progress in the original's words: {@code [2/4] Image-to-video: 7/12 scenes}. */
+    public void imageDone(Exchange exchange) {
+        stageDone(exchange, "Text-to-image", false);
+    }
+
+    public void clipDone(Exchange exchange) {
+        stageDone(exchange, "Image-to-video", false);
+    }
+
+    public void narrationDone(Exchange exchange) {
+        stageDone(exchange, "Narration", true);
+    }
+
+    public void faceRigDone(Exchange exchange) {
+        stageDone(exchange, "face_rig", true);
+    }
+
+    private void stageDone(Exchange exchange, String stage, boolean narratedOnly) {
+        PlanRun run = Steps.run(exchange);
+        List<String> stages = stages();
+        long total = narratedOnly ? run.plan().scenes().stream().filter(io.scenepipeline.plan.Scene::hasNarration).count()
+                : run.plan().scenes().size();
+        LOG.info("plan={} [{}/{}] {}: {}/{} scenes", run.planId(), stages.indexOf(stage) + 1, stages.size(), stage,
+                run.stageDone(stage), total);
+    }
+
+    /** The stages a plan goes through with these settings, in the order the progress lines number them. */
+    List<String> stages() {
+        List<String> stages = new java.util.ArrayList<>(List.of("Text-to-image", "Image-to-video", "Narration"));
+        if (settings.faceRigEnabled()) {
+            stages.add("face_rig");
+        }
+        return stages;
+    }
+
     /** Writes plan.json and manifest.json, then moves the whole folder into the outbox in one rename. */
     public void publish(Exchange exchange) throws IOException {
         PlanRun run = Steps.run(exchange);
@@ -179,6 +215,8 @@ public final class PlanLifecycle {
         Instant finished = Instant.now();
         AtomicFiles.write(staging.resolve("plan.json"), exchange.getProperty(BYTES, byte[].class));
         AtomicFiles.write(staging.resolve("manifest.json"), Json.pretty(Manifest.of(run, finished)));
+        AtomicFiles.write(staging.resolve("report.html"),
+                HtmlReport.succeeded(run, finished, null, null).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path target = AtomicFiles.inside(settings.outbox(), Path.of(run.planId()));
         Files.createDirectories(settings.outbox());
         if (Files.exists(target)) {
@@ -194,6 +232,21 @@ public final class PlanLifecycle {
         metrics.planEnded("succeeded", Duration.between(run.startedAt(), finished));
         long seconds = (finished.toEpochMilli() - run.startedAt().toEpochMilli()) / 1000;
         LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}", run.planId(), run.scenes().size(), seconds, target);
+        int calls = 0;
+        int retries = 0;
+        int reused = 0;
+        for (SceneResult scene : run.scenes()) {
+            for (StepRecord step : scene.steps()) {
+                if (step.reused()) {
+                    reused++;
+                } else {
+                    calls += step.attempts();
+                    retries += step.attempts() - 1;
+                }
+            }
+        }
+        LOG.info("plan={} Summary: {} scenes, {} provider steps paid in {} calls ({} retries), {} steps reused from the journal, {} s",
+                run.planId(), run.scenes().size(), calls - retries, calls, retries, reused, seconds);
     }
 
     /**
@@ -225,8 +278,11 @@ public final class PlanLifecycle {
         Path report = AtomicFiles.inside(folder, Path.of(base + ".error.json"));
         Failure redacted = new Failure(reason.stage(), reason.sceneNumber(), reason.provider(), reason.retryable(),
                 reason.attempts(), reason.httpStatus(), secrets.redact(reason.error()));
-        AtomicFiles.write(report, Json.pretty(DeadLetterReport.of(planId, fileName, Instant.now(), redacted,
+        Instant failedAt = Instant.now();
+        AtomicFiles.write(report, Json.pretty(DeadLetterReport.of(planId, fileName, failedAt, redacted,
                 run == null ? List.of() : run.completedScenes(), problems)));
+        AtomicFiles.write(AtomicFiles.inside(folder, Path.of(base + ".report.html")),
+                HtmlReport.failed(planId, run, failedAt, redacted, problems).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (run != null) {
             AtomicFiles.deleteTree(run.stagingDir());
         }

@@ -25,6 +25,7 @@ public final class PlanRun {
     private final ConcurrentSkipListMap<Integer, SceneResult> scenes = new ConcurrentSkipListMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> stages = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PlanRun(ScenePlan plan, String fileName, Path stagingDir) {
         this.plan = plan;
@@ -33,6 +34,11 @@ public final class PlanRun {
         for (Scene scene : plan.scenes()) {
             scenes.put(scene.sceneNumber(), new SceneResult(scene));
         }
+    }
+
+    /** One more scene has finished {@code stage}; returns how many have. */
+    public int stageDone(String stage) {
+        return stages.computeIfAbsent(stage, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
 
     public ScenePlan plan() {
