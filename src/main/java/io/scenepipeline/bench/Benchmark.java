@@ -252,6 +252,9 @@ public final class Benchmark {
         p.setProperty("pipeline.face-rig.enabled", String.valueOf(faceRig));
         p.setProperty("pipeline.worker-threads", String.valueOf(workers));
         p.setProperty("pipeline.breaker.failures", "0");
+        // the providers' orchestration is measured: no final ffmpeg encode, no management server
+        p.setProperty("assembly.enabled", "false");
+        p.setProperty("camel.management.enabled", "false");
         // the simulator has no rate limit; Replicate's 600 creates a minute would otherwise set the pace of big scenarios
         p.setProperty("replicate.max-creates-per-minute", "100000");
         p.setProperty("replicate.poll-interval", String.valueOf(Math.max(1, poll)));
@@ -302,13 +305,13 @@ public final class Benchmark {
             for (int i = 0; i < plans; i++) {
                 drop(dir, "soak-" + i, i % 10 == 9 ? "{\"scenes\": 0}" : plan(1, " soak " + i));
             }
-            while (count(dir.resolve("outbox")) + count(dir.resolve("dead-letter")) / 2 < plans) {
+            while (count(dir.resolve("outbox")) + count(dir.resolve("dead-letter")) / 3 < plans) {
                 Thread.sleep(50);
             }
             long wall = (System.nanoTime() - start) / 1_000_000;
             main.stop();
             long out = count(dir.resolve("outbox"));
-            long dead = count(dir.resolve("dead-letter")) / 2;
+            long dead = count(dir.resolve("dead-letter")) / 3;
             long left = count(dir.resolve("inbox")) + count(dir.resolve("work/inflight"));
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("scenario", "soak-" + plans);
@@ -350,7 +353,7 @@ public final class Benchmark {
     private static long timeToWatching(Path dir, boolean simulate) throws Exception {
         AtomicFiles.deleteTree(dir);
         Files.createDirectories(dir);
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", Path.of("target/scene-pipeline.jar").toAbsolutePath().toString(), "--once"));
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Dcamel.management.port=0", "-jar", Path.of("target/scene-pipeline.jar").toAbsolutePath().toString(), "--once"));
         if (simulate) {
             cmd.add("--simulate");
         }
@@ -386,7 +389,7 @@ public final class Benchmark {
                     "pipeline.face-rig.enabled=false", "replicate.poll-interval=100", "replicate.max-download-bytes=" + (2 * bytes), ""));
             drop(dir.resolve("data"), "big", plan(1, ""));
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(java(), "-Xmx64m", "-jar", jar.toString(), "--once").directory(dir.toFile())
+            Process p = new ProcessBuilder(java(), "-Xmx64m", "-Dcamel.management.port=0", "-Dassembly.enabled=false", "-jar", jar.toString(), "--once").directory(dir.toFile())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("pipeline.log").toFile()).start();
             long peakRssKb = 0;
             while (p.isAlive()) {

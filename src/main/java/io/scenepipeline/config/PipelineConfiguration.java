@@ -4,6 +4,8 @@ import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.ProviderConnections;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
+import io.scenepipeline.assembly.Assembly;
+import io.scenepipeline.assembly.AssemblySettings;
 import io.scenepipeline.observe.BreakerHealthCheck;
 import io.scenepipeline.observe.FoldersHealthCheck;
 import io.scenepipeline.observe.PipelineMetrics;
@@ -76,7 +78,10 @@ public class PipelineConfiguration implements CamelConfiguration {
             registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets,
                     breaker, metrics));
         }
-        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, secrets, breaker, metrics));
+        Assembly assembly = new Assembly(AssemblySettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null)),
+                journal, settings.work(), settings.faceRigEnabled());
+        registry.bind("assembly", assembly);
+        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, secrets, breaker, metrics, assembly.active()));
         // readiness: named checks beside Camel's own (context, routes, consumers)
         java.util.Map<String, Path> folders = new java.util.LinkedHashMap<>();
         folders.put("pipeline.inbox", settings.inbox());
@@ -94,6 +99,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("replicate", new ReplicateSteps(settings, journal));
         registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));
         registry.bind("facerig", new FaceRigSteps(journal));
+
         // one connection pool per provider: its size is the provider's concurrency limit
         for (String provider : new String[] {"replicate", "elevenlabs", "facerig"}) {
             long connectTimeout = Long.parseLong(context.getPropertiesComponent().resolveProperty(provider + ".connect-timeout").orElse("10000"));

@@ -47,13 +47,13 @@ public final class HtmlReport {
     public static String succeeded(PlanRun run, Instant finishedAt, String finalVideo, String assemblyNote) {
         StringBuilder h = start(title(run), "Finished " + finishedAt + " from " + run.fileName());
         h.append("<main>");
-        totals(h, run, finishedAt);
         if (finalVideo != null) {
             h.append("<section class=\"final\"><h2>Final video</h2><video controls preload=\"metadata\" src=\"")
                     .append(attr(finalVideo)).append("\"></video></section>");
         } else if (assemblyNote != null) {
             h.append("<section class=\"final\"><h2>Final video</h2><p class=\"missing\">").append(esc(assemblyNote)).append("</p></section>");
         }
+        totals(h, run, finishedAt);
         h.append("<section class=\"cards\">");
         for (SceneResult scene : run.scenes()) {
             card(h, scene, true);

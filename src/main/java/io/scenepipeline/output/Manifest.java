@@ -22,6 +22,9 @@ public final class Manifest {
         }
         m.put("title", run.plan().title());
         m.put("status", "succeeded");
+        if (run.finalVideo() != null) {
+            m.put("final_video", run.finalVideo());
+        }
         m.put("file", run.fileName());
         m.put("started_at", run.startedAt().toString());
         m.put("finished_at", finishedAt.toString());
@@ -41,6 +44,9 @@ public final class Manifest {
         totals.put("reused_steps", reused);
         totals.put("wall_time_ms", finishedAt.toEpochMilli() - run.startedAt().toEpochMilli());
         m.put("totals", totals);
+        if (run.assembly() != null) {
+            m.put("assembly", run.assembly());
+        }
         m.put("scenes", scenes);
         if (!run.plan().extra().isEmpty()) {
             m.put("unknown_fields", run.plan().extra());

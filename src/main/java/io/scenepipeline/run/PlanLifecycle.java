@@ -38,6 +38,7 @@ import java.util.List;
 public final class PlanLifecycle {
 
     private final PipelineMetrics metrics;
+    private final boolean assemblyActive;
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final String BYTES = "planBytes";
@@ -51,8 +52,10 @@ public final class PlanLifecycle {
 
     private final ProviderBreaker breaker;
 
-    public PlanLifecycle(PipelineSettings settings, RunStats stats, Secrets secrets, ProviderBreaker breaker, PipelineMetrics metrics) {
+    public PlanLifecycle(PipelineSettings settings, RunStats stats, Secrets secrets, ProviderBreaker breaker, PipelineMetrics metrics,
+                         boolean assemblyActive) {
         this.metrics = metrics;
+        this.assemblyActive = assemblyActive;
         this.breaker = breaker;
         this.settings = settings;
         this.parser = new PlanParser(settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
@@ -205,6 +208,9 @@ public final class PlanLifecycle {
         if (settings.faceRigEnabled()) {
             stages.add("face_rig");
         }
+        if (assemblyActive) {
+            stages.add("Assembly");
+        }
         return stages;
     }
 
@@ -216,7 +222,8 @@ public final class PlanLifecycle {
         AtomicFiles.write(staging.resolve("plan.json"), exchange.getProperty(BYTES, byte[].class));
         AtomicFiles.write(staging.resolve("manifest.json"), Json.pretty(Manifest.of(run, finished)));
         AtomicFiles.write(staging.resolve("report.html"),
-                HtmlReport.succeeded(run, finished, null, null).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                HtmlReport.succeeded(run, finished, run.finalVideo(),
+                        run.assembly() instanceof String note ? "No final video: " + note.replaceFirst("^skipped: ", "") : null).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path target = AtomicFiles.inside(settings.outbox(), Path.of(run.planId()));
         Files.createDirectories(settings.outbox());
         if (Files.exists(target)) {

@@ -36,6 +36,24 @@ public final class PlanRun {
         }
     }
 
+    private volatile Object assembly;
+    private volatile String finalVideo;
+
+    /** What the assembly did: a map of facts, or a sentence saying why it was skipped; and the final video, if any. */
+    public void assembly(Object outcome, String finalVideo) {
+        this.assembly = outcome;
+        this.finalVideo = finalVideo;
+    }
+
+    public Object assembly() {
+        return assembly;
+    }
+
+    /** {@code final.mp4} (relative to the plan folder) once assembled, else null. */
+    public String finalVideo() {
+        return finalVideo;
+    }
+
     /** One more scene has finished {@code stage}; returns how many have. */
     public int stageDone(String stage) {
         return stages.computeIfAbsent(stage, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();

@@ -49,7 +49,8 @@ class LoadTest extends PipelineTestSupport {
             assertThat(deadLetter("load-" + i + ".json")).as("plan %d dead-lettered", i).matches(p -> Files.exists(p) == bad);
         }
         assertThat(count(dir.resolve("outbox"))).isEqualTo(450);
-        assertThat(count(dir.resolve("dead-letter"))).isEqualTo(100);
+        // each: the plan, its JSON report and its HTML report
+        assertThat(count(dir.resolve("dead-letter"))).isEqualTo(150);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(count(inbox)).isZero();
             assertThat(count(dir.resolve("work/inflight"))).isZero();

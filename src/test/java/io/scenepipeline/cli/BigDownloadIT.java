@@ -38,7 +38,7 @@ class BigDownloadIT {
         Path plan = work.resolve("big.json");
         Files.writeString(plan, "{\"scenes\": [{\"scene_number\": 1, \"narration\": \"A big one.\", \"visual_description\": \"A big clip\", \"duration\": 5}]}");
 
-        Process p = new ProcessBuilder(java(), "-Xmx48m", "-jar", JAR.toString(), "--once", plan.toString())
+        Process p = new ProcessBuilder(java(), "-Xmx48m", "-Dcamel.management.port=0", "-Dassembly.enabled=false", "-jar", JAR.toString(), "--once", plan.toString())
                 .directory(work.toFile()).redirectErrorStream(true).start();
         processes.add(p);
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

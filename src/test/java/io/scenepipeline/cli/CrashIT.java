@@ -87,7 +87,7 @@ class CrashIT {
     }
 
     private Process start(Path work, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Dcamel.management.port=0", "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
         processes.add(p);

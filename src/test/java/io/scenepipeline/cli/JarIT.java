@@ -46,6 +46,12 @@ class JarIT {
         }
         assertThat(Files.readAllBytes(out.resolve("plan.json"))).isEqualTo(Files.readAllBytes(EXAMPLES.resolve("rainbows.json")));
         assertThat(r.output).contains("plan=rainbows Pipeline succeeded");
+        assertThat(out.resolve("report.html")).isNotEmptyFile();
+        if (onPath("ffmpeg")) {
+            assertThat(manifest.path("final_video").asText()).isEqualTo("final.mp4");
+            assertThat(out.resolve("final.mp4")).isNotEmptyFile();
+            assertThat(r.output).contains("plan=rainbows [5/5] Assembly: final.mp4");
+        }
     }
 
     @Test
@@ -119,6 +125,8 @@ class JarIT {
     private Result run(List<String> jvmArgs, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the management server on a free port: a busy 8080 on the test machine must not fail the run
+        cmd.add("-Dcamel.management.port=0");
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(JAR.toString());

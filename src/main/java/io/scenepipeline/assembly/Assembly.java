@@ -1,0 +1,345 @@
+package io.scenepipeline.assembly;
+
+import io.scenepipeline.run.Failure;
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.SceneResult;
+import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.StepEntry;
+import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.StepKeys;
+import io.scenepipeline.output.AtomicFiles;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The final assembly (bean {@code assembly}, route {@code assembly}): after every scene succeeded, ffmpeg joins the
+ * clips in scene order, each fitted to its narration (trimmed, or its last frame held), lays the narration under them
+ * and overlays the face_rig videos bottom-right as a picture-in-picture, into {@code final.mp4} (H.264 + AAC,
+ * faststart). The work happens under {@code pipeline.work/assembly/}; the file reaches the plan folder only when
+ * complete, and is journaled like a provider step: a plan dropped again with the same scenes is not re-encoded.
+ * A missing ffmpeg skips the step (said once at startup, and in the manifest); ffmpeg failing is a permanent error.
+ */
+public final class Assembly {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    public static final String FILE = "final.mp4";
+    private static final int STDERR_TAIL_LINES = 12;
+
+    private final AssemblySettings settings;
+    private final StepJournal journal;
+    private final Path workDir;
+    private final boolean faceRigEnabled;
+    private final Path ffmpeg;
+
+    public Assembly(AssemblySettings settings, StepJournal journal, Path workDir, boolean faceRigEnabled) {
+        this.settings = settings;
+        this.journal = journal;
+        this.workDir = workDir;
+        this.faceRigEnabled = faceRigEnabled;
+        this.ffmpeg = settings.enabled() ? locate(settings.ffmpeg()).orElse(null) : null;
+        if (settings.enabled() && ffmpeg == null) {
+            LOG.warn("ffmpeg not found (assembly.ffmpeg={}): plans will be published without {}; install ffmpeg or set "
+                    + "assembly.ffmpeg, or assembly.enabled=false to silence this", settings.ffmpeg(), FILE);
+        }
+    }
+
+    /** True when plans get a final video (enabled, and ffmpeg was found at startup). */
+    public boolean active() {
+        return ffmpeg != null;
+    }
+
+    /** The ffmpeg binary: a path as given, else the first executable of that name on PATH. */
+    static Optional<Path> locate(String command) {
+        if (command.contains("/") || command.contains(java.io.File.separator)) {
+            Path p = Path.of(command);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p.toAbsolutePath()) : Optional.empty();
+        }
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, command);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public void assemble(Exchange exchange) throws IOException, InterruptedException {
+        PlanRun run = Steps.run(exchange);
+        try {
+            assemble(run);
+        } catch (AssemblyFailedException e) {
+            if (run.failure() == null) {
+                run.fail(new Failure("assembly", null, "ffmpeg", false, 1, null, e.getMessage()));
+            }
+            throw e;
+        }
+    }
+
+    private void assemble(PlanRun run) throws IOException, InterruptedException {
+        if (!settings.enabled()) {
+            run.assembly("skipped: assembly disabled (assembly.enabled=false)", null);
+            return;
+        }
+        if (ffmpeg == null) {
+            run.assembly("skipped: ffmpeg not found", null);
+            LOG.info("plan={} Assembly skipped: ffmpeg not found (assembly.ffmpeg={})", run.planId(), settings.ffmpeg());
+            return;
+        }
+        long started = System.nanoTime();
+        List<Part> parts = parts(run);
+        boolean pip = faceRigEnabled && parts.stream().allMatch(p -> p.face() != null);
+        String key = StepKeys.of("assembly", keyInputs(parts, pip));
+        Path target = AtomicFiles.inside(run.stagingDir(), Path.of(FILE));
+        double seconds = parts.stream().mapToDouble(Part::seconds).sum();
+        Optional<StepEntry> earlier = journal.find(key);
+        if (earlier.isPresent()) {
+            journal.restore(earlier.get(), target);
+            run.assembly(result(seconds, pip, true, 0), FILE);
+            LOG.info("plan={} {} Assembly: {} taken from the journal ({} s of video)", run.planId(), stage(), FILE, format(seconds));
+            return;
+        }
+        Path scratch = Files.createDirectories(workDir.resolve("assembly")).resolve(run.planId() + "-" + java.util.UUID.randomUUID());
+        Files.createDirectories(scratch);
+        try {
+            Path out = scratch.resolve("final.partial.mp4");
+            Path stderr = scratch.resolve("ffmpeg.log");
+            List<String> command = command(parts, pip, out);
+            Process process = new ProcessBuilder(command).directory(scratch.toFile())
+                    .redirectErrorStream(false)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(stderr.toFile())
+                    .start();
+            process.getOutputStream().close();
+            boolean ended = process.waitFor(settings.timeoutMs(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                fail(run, "ffmpeg did not finish within " + settings.timeoutMs() / 1000 + " s (assembly.timeout)", stderr);
+            }
+            if (process.exitValue() != 0 || !Files.isRegularFile(out) || Files.size(out) == 0) {
+                fail(run, "ffmpeg exited with status " + process.exitValue(), stderr);
+            }
+            AtomicFiles.move(out, target);
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            journal.record(key, "assembly", "ffmpeg", null, target, null, null, null, 1, tookMs);
+            run.assembly(result(seconds, pip, false, tookMs), FILE);
+            LOG.info("plan={} {} Assembly: {} ({} s of video, {} scenes{}) in {} s", run.planId(), stage(), FILE, format(seconds), parts.size(),
+                    pip ? ", face_rig picture-in-picture" : "", format(tookMs / 1000.0));
+        } finally {
+            AtomicFiles.deleteTree(scratch);
+        }
+    }
+
+    /** {@code [5/5]}: the last of the progress stages (after face_rig when it is enabled). */
+    private String stage() {
+        int n = faceRigEnabled ? 5 : 4;
+        return "[" + n + "/" + n + "]";
+    }
+
+    private static Map<String, Object> result(double seconds, boolean pip, boolean reused, long tookMs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", FILE);
+        m.put("duration_s", Math.round(seconds * 1000) / 1000.0);
+        m.put("picture_in_picture", pip);
+        m.put("reused", reused);
+        if (!reused) {
+            m.put("encode_ms", tookMs);
+        }
+        return m;
+    }
+
+    private void fail(PlanRun run, String what, Path stderr) throws IOException {
+        String tail = tail(stderr);
+        String message = what + (tail.isEmpty() ? "" : ": " + tail);
+        run.fail(new Failure("assembly", null, "ffmpeg", false, 1, null, message));
+        throw new AssemblyFailedException(message);
+    }
+
+    /** The last lines ffmpeg wrote to stderr, on one line. */
+    static String tail(Path stderr) throws IOException {
+        if (!Files.exists(stderr)) {
+            return "";
+        }
+        List<String> lines = new ArrayList<>();
+        try (var all = Files.lines(stderr, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            all.map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> {
+                lines.add(l);
+                if (lines.size() > STDERR_TAIL_LINES) {
+                    lines.remove(0);
+                }
+            });
+        }
+        return String.join(" | ", lines);
+    }
+
+    /** One scene's inputs and how long it lasts in the final video. */
+    record Part(int scene, Path clip, Path audio, Path face, double seconds) {
+    }
+
+    private List<Part> parts(PlanRun run) throws IOException {
+        List<Part> parts = new ArrayList<>();
+        for (SceneResult scene : run.scenes()) {
+            Map<String, String> files = scene.files();
+            Path clip = file(run, files.get("clip"));
+            if (clip == null) {
+                throw new AssemblyFailedException("scene " + scene.sceneNumber() + " has no clip to assemble");
+            }
+            Path audio = file(run, files.get("audio"));
+            Path face = file(run, files.get("face_rig"));
+            double seconds;
+            if (audio != null) {
+                seconds = wavSeconds(audio);
+            } else {
+                Object clipSeconds = scene.duration().getOrDefault("clip", scene.duration().get("requested"));
+                seconds = clipSeconds instanceof Number n ? n.doubleValue() : 5;
+            }
+            parts.add(new Part(scene.sceneNumber(), clip, audio, face, seconds));
+        }
+        return parts;
+    }
+
+    private static Path file(PlanRun run, String relative) {
+        if (relative == null) {
+            return null;
+        }
+        Path p = AtomicFiles.inside(run.stagingDir(), Path.of(relative));
+        return Files.isRegularFile(p) ? p : null;
+    }
+
+    private Map<String, Object> keyInputs(List<Part> parts, boolean pip) throws IOException {
+        Map<String, Object> k = new LinkedHashMap<>();
+        List<Map<String, Object>> scenes = new ArrayList<>();
+        for (Part p : parts) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("clip", StepJournal.hash(p.clip()));
+            s.put("audio", p.audio() == null ? null : StepJournal.hash(p.audio()));
+            s.put("face", pip ? StepJournal.hash(p.face()) : null);
+            s.put("seconds", p.seconds());
+            scenes.add(s);
+        }
+        k.put("scenes", scenes);
+        k.put("width", settings.width());
+        k.put("height", settings.height());
+        k.put("fps", settings.fps());
+        k.put("crf", settings.crf());
+        k.put("preset", settings.preset());
+        k.put("pip_scale", settings.pipScale());
+        k.put("pip_margin", settings.pipMargin());
+        return k;
+    }
+
+    /**
+     * The ffmpeg command line. Inputs: every clip, then every narration, then every face_rig video. One filter graph
+     * fits each clip to its scene's length (scale and pad to the output size, hold the last frame, trim), joins them,
+     * joins the narration (silence for a scene without any) and overlays the joined face_rig videos.
+     */
+    List<String> command(List<Part> parts, boolean pip, Path out) {
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"));
+        for (Part p : parts) {
+            cmd.addAll(List.of("-i", p.clip().toAbsolutePath().toString()));
+        }
+        Map<Integer, Integer> audioInput = new LinkedHashMap<>();
+        int next = parts.size();
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i).audio() != null) {
+                cmd.addAll(List.of("-i", parts.get(i).audio().toAbsolutePath().toString()));
+                audioInput.put(i, next++);
+            }
+        }
+        int firstFace = next;
+        if (pip) {
+            for (Part p : parts) {
+                cmd.addAll(List.of("-i", p.face().toAbsolutePath().toString()));
+            }
+        }
+        int w = settings.width();
+        int h = settings.height();
+        int fps = settings.fps();
+        int pipWidth = Math.max(2, (int) Math.round(w * settings.pipScale()) / 2 * 2);
+        StringBuilder g = new StringBuilder();
+        StringBuilder video = new StringBuilder();
+        StringBuilder audio = new StringBuilder();
+        StringBuilder faces = new StringBuilder();
+        for (int i = 0; i < parts.size(); i++) {
+            String d = format(parts.get(i).seconds());
+            g.append(String.format(Locale.ROOT, "[%d:v]scale=%d:%d:force_original_aspect_ratio=decrease,pad=%d:%d:(ow-iw)/2:(oh-ih)/2,"
+                    + "setsar=1,fps=%d,format=yuv420p,tpad=stop_mode=clone:stop_duration=%s,trim=duration=%s,setpts=PTS-STARTPTS[v%d];",
+                    i, w, h, w, h, fps, d, d, i));
+            video.append("[v").append(i).append(']');
+            Integer a = audioInput.get(i);
+            if (a != null) {
+                g.append(String.format(Locale.ROOT, "[%d:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad,"
+                        + "atrim=duration=%s,asetpts=PTS-STARTPTS[a%d];", a, d, i));
+            } else {
+                g.append(String.format(Locale.ROOT, "anullsrc=r=48000:cl=stereo,atrim=duration=%s,aformat=sample_fmts=fltp[a%d];", d, i));
+            }
+            audio.append("[a").append(i).append(']');
+            if (pip) {
+                g.append(String.format(Locale.ROOT, "[%d:v]scale=%d:-2,setsar=1,fps=%d,format=yuv420p,tpad=stop_mode=clone:stop_duration=%s,"
+                        + "trim=duration=%s,setpts=PTS-STARTPTS[f%d];", firstFace + i, pipWidth, fps, d, d, i));
+                faces.append("[f").append(i).append(']');
+            }
+        }
+        int n = parts.size();
+        g.append(video).append("concat=n=").append(n).append(":v=1:a=0[base];");
+        g.append(audio).append("concat=n=").append(n).append(":v=0:a=1[aout]");
+        String videoOut = "[base]";
+        if (pip) {
+            g.append(';').append(faces).append("concat=n=").append(n).append(":v=1:a=0[pip];");
+            g.append(String.format(Locale.ROOT, "[base][pip]overlay=x=W-w-%d:y=H-h-%d:shortest=1[vout]", settings.pipMargin(), settings.pipMargin()));
+            videoOut = "[vout]";
+        }
+        cmd.addAll(List.of("-filter_complex", g.toString(), "-map", videoOut, "-map", "[aout]",
+                "-c:v", "libx264", "-preset", settings.preset(), "-crf", String.valueOf(settings.crf()), "-pix_fmt", "yuv420p",
+                "-r", String.valueOf(fps), "-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", "-f", "mp4", out.toAbsolutePath().toString()));
+        return cmd;
+    }
+
+    /** A WAV file's length from its header (data chunk size over byte rate), without reading the samples. */
+    static double wavSeconds(Path wav) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(wav.toFile(), "r")) {
+            byte[] head = new byte[(int) Math.min(f.length(), 4096)];
+            f.readFully(head);
+            ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+            if (head.length < 44 || head[0] != 'R' || head[1] != 'I' || head[2] != 'F' || head[3] != 'F') {
+                throw new AssemblyFailedException(wav.getFileName() + " is not a WAV file");
+            }
+            int byteRate = b.getInt(28);
+            int pos = 12;
+            while (pos + 8 <= head.length) {
+                long size = b.getInt(pos + 4) & 0xffffffffL;
+                if (head[pos] == 'd' && head[pos + 1] == 'a' && head[pos + 2] == 't' && head[pos + 3] == 'a') {
+                    long data = Math.min(size, f.length() - pos - 8);
+                    return byteRate > 0 ? data / (double) byteRate : 0;
+                }
+                pos += 8 + (int) size + (int) (size & 1);
+            }
+            throw new AssemblyFailedException(wav.getFileName() + " has no data chunk");
+        }
+    }
+
+    private static String format(double seconds) {
+        return String.format(Locale.ROOT, "%.3f", seconds).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+}
