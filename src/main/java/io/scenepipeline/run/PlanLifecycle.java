@@ -48,7 +48,14 @@ public final class PlanLifecycle {
     private final PlanParser parser;
     private final RunStats stats;
     private final Secrets secrets;
-    private final java.util.Map<String, java.util.concurrent.Semaphore> planLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** One lock per plan id in use; removed when its last holder or waiter is done, so the map does not grow. */
+    private final java.util.Map<String, PlanLock> planLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final class PlanLock {
+        final java.util.concurrent.Semaphore semaphore = new java.util.concurrent.Semaphore(1, true);
+        /** Holders and waiters, changed only inside the map's compute (atomic per key). */
+        int users;
+    }
 
     private final ProviderBreaker breaker;
 
@@ -106,17 +113,27 @@ public final class PlanLifecycle {
      * exchange completes, however it ends.
      */
     private void holdPlanId(Exchange exchange, String planId) {
-        java.util.concurrent.Semaphore lock = planLocks.computeIfAbsent(planId, k -> new java.util.concurrent.Semaphore(1, true));
-        if (!lock.tryAcquire()) {
+        PlanLock lock = planLocks.compute(planId, (k, l) -> {
+            PlanLock held = l == null ? new PlanLock() : l;
+            held.users++;
+            return held;
+        });
+        if (!lock.semaphore.tryAcquire()) {
             LOG.info("plan={} Waiting: another file of this plan is in flight", planId);
-            lock.acquireUninterruptibly();
+            lock.semaphore.acquireUninterruptibly();
         }
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                lock.release();
+                lock.semaphore.release();
+                planLocks.compute(planId, (k, l) -> --l.users == 0 ? null : l);
             }
         });
+    }
+
+    /** Plan ids with a lock right now (for tests: the map empties when nothing runs). */
+    public int planLocksInUse() {
+        return planLocks.size();
     }
 
     /** First thing on a scene exchange (split of the scenes list). */

@@ -33,6 +33,7 @@ class AssemblyFailureTest extends PipelineTestSupport {
         p.setProperty("elevenlabs.base-url", url);
         p.setProperty("facerig.base-url", url);
         p.setProperty("replicate.poll-interval", "20");
+        p.setProperty("assembly.enabled", "true");
         p.setProperty("assembly.ffmpeg", fake.toString());
         return p;
     }

@@ -19,6 +19,7 @@ class AssemblySkippedTest extends PipelineTestSupport {
         p.setProperty("elevenlabs.base-url", url);
         p.setProperty("facerig.base-url", url);
         p.setProperty("replicate.poll-interval", "20");
+        p.setProperty("assembly.enabled", "true");
         p.setProperty("assembly.ffmpeg", "/nonexistent/bin/ffmpeg");
         return p;
     }

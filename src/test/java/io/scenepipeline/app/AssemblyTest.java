@@ -56,6 +56,7 @@ class AssemblyTest extends PipelineTestSupport {
         p.setProperty("assembly.width", "640");
         p.setProperty("assembly.height", "360");
         p.setProperty("assembly.preset", "ultrafast");
+        p.setProperty("assembly.enabled", "true");
         return p;
     }
 

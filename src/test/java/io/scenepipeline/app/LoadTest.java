@@ -55,6 +55,8 @@ class LoadTest extends PipelineTestSupport {
             assertThat(count(inbox)).isZero();
             assertThat(count(dir.resolve("work/inflight"))).isZero();
             assertThat(count(dir.resolve("work/staging"))).isZero();
+            assertThat(context.getRegistry().lookupByNameAndType("planLifecycle", io.scenepipeline.run.PlanLifecycle.class)
+                    .planLocksInUse()).as("plan id locks left behind").isZero();
         });
         System.gc();
         long usedMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;

@@ -78,6 +78,8 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         p.setProperty("facerig.base-url", wm.baseUrl());
         // the management server (health, metrics) has its own test, on a free port
         p.setProperty("camel.management.enabled", "false");
+        // the stubs' media are a few bytes, not video: the final assembly has its own tests on the simulator's media
+        p.setProperty("assembly.enabled", "false");
         p.putAll(extraProperties());
         configuration.withUseOverridePropertiesWithPropertiesComponent(p);
     }
