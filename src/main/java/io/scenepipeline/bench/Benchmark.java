@@ -134,7 +134,7 @@ public final class Benchmark {
         CallGaps gaps = new CallGaps(Math.max(1, s.poll()));
         try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
             Main main = pipeline(dir, simulator.baseUrl(), s.concurrency(), s.faceRig(), s.poll(), s.redeliveryDelay(), s.maxRedeliveries(),
-                    s.name().startsWith("backoff") ? 8 : 16, gaps);
+                    s.name().startsWith("backoff") ? Integer.getInteger("bench.backoff-workers", 8) : 16, gaps);
             long start = System.nanoTime();
             drop(dir, "bench", plan(s.scenes(), s.promptSuffix()));
             Path manifest = dir.resolve("outbox/bench/manifest.json");

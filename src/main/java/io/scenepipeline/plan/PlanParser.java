@@ -123,8 +123,18 @@ public final class PlanParser {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new PlanValidationException(List.of("(file): is not valid JSON" + where + ": " + e.getOriginalMessage()));
+            throw new PlanValidationException(List.of("(file): is not valid JSON" + where + ": " + plain(e.getOriginalMessage())));
         }
+    }
+
+    /** Jackson's message without its advice to programmers ("enable `JsonReadFeature...`", "bound as `...JsonNode`"). */
+    static String plain(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        String m = message.replaceAll(": enable `[^`]*` to allow.*$", "").replaceAll(" \\(bound as `[^`]*`\\)", "")
+                .replaceAll(": not allowed as per `[^`]*`", "");
+        return m.strip();
     }
 
     /** The rules beyond the schema, on whatever part of the plan has the right shape. */

@@ -44,6 +44,21 @@ class StepJournalTest {
     }
 
     @Test
+    void should_notice_damage_after_an_earlier_lookup_trusted_the_file() throws Exception {
+        StepJournal journal = new StepJournal(dir.resolve("journal"));
+        Path out = Files.writeString(dir.resolve("b.wav"), "audio");
+        StepEntry entry = journal.record(KEY, "text-to-speech", "elevenlabs", null, out, null, "req", null, 1, 10);
+        assertThat(journal.find(KEY)).isPresent();
+
+        // edited in place through the hard link in the plan folder: same size, a later mtime
+        Path artifact = dir.resolve("journal/artifacts").resolve(entry.artifact());
+        Files.writeString(artifact, "AUDIO");
+        Files.setLastModifiedTime(artifact, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+
+        assertThat(journal.find(KEY)).isEmpty();
+    }
+
+    @Test
     void should_purge_entries_unused_for_the_retention_and_their_files() throws Exception {
         StepJournal journal = new StepJournal(dir.resolve("journal"));
         StepEntry entry = journal.record(KEY, "export", "face_rig", null, "video".getBytes(), ".mp4", null, 1, 10);
