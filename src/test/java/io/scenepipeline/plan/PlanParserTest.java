@@ -125,7 +125,7 @@ class PlanParserTest {
                 .hasMessageContaining("(file): is UTF-16 encoded; save the plan as UTF-8");
         // the reader's own advice to programmers is not for the person who wrote the plan
         assertProblems("{\"scenes\": NaN}", "(file): is not valid JSON at line 1, column 15: Non-standard token 'NaN'");
-        assertProblems("{\"scenes\": []} {}", "(file): is not valid JSON at line 1, column 17: Trailing token (of type START_OBJECT) found after value");
+        assertProblems("{\"scenes\": []} {}", "(file): is not valid JSON at line 1, column 16: Trailing token (of type START_OBJECT) found after value");
     }
 
     @Test
