@@ -35,6 +35,7 @@ class BreakerTest extends PipelineTestSupport {
         runPlan("first.json", plan(1).replace("Prompt of scene 1", "first"));
         runPlan("second.json", plan(1).replace("Prompt of scene 1", "second"));
         await().atMost(Duration.ofSeconds(5)).until(() -> context.getRouteController().getRouteStatus("inbox") == ServiceStatus.Suspended);
+        assertThat(providersCheck()).as("readiness while the breaker is open").isEqualTo(org.apache.camel.health.HealthCheck.State.DOWN);
         Path inbox = dir.resolve("inbox");
         Path tmp = inbox.resolve(".waiting.tmp");
         Files.writeString(tmp, plan(1).replace("Prompt of scene 1", "waiting"), StandardCharsets.UTF_8);
@@ -48,5 +49,12 @@ class BreakerTest extends PipelineTestSupport {
         assertThat(deadLetter("second.error.json")).exists();
         assertThat(deadLetter("waiting.json")).doesNotExist();
         await().atMost(Duration.ofSeconds(5)).until(() -> context.getRouteController().getRouteStatus("inbox") == ServiceStatus.Started);
+        assertThat(providersCheck()).isEqualTo(org.apache.camel.health.HealthCheck.State.UP);
+    }
+
+    /** The readiness check named "providers", as /observe/health/ready evaluates it. */
+    private org.apache.camel.health.HealthCheck.State providersCheck() {
+        return org.apache.camel.health.HealthCheckHelper.invokeReadiness(context).stream()
+                .filter(r -> "providers".equals(r.getCheck().getId())).findFirst().orElseThrow().getState();
     }
 }
