@@ -54,7 +54,7 @@ class BreakerTest extends PipelineTestSupport {
 
     /** The readiness check named "providers", as /observe/health/ready evaluates it. */
     private org.apache.camel.health.HealthCheck.State providersCheck() {
-        return org.apache.camel.health.HealthCheckHelper.invokeReadiness(context).stream()
+        return org.apache.camel.health.HealthCheckHelper.invokeReadiness(context, "full").stream()
                 .filter(r -> "providers".equals(r.getCheck().getId())).findFirst().orElseThrow().getState();
     }
 }
