@@ -83,8 +83,13 @@ public final class HtmlReport {
             problems.forEach(p -> h.append("<li>").append(esc(p)).append("</li>"));
             h.append("</ul>");
         }
-        h.append("<p class=\"text\">Paid steps that finished are kept in the step journal: drop the plan again once the cause is "
-                + "fixed and only what is missing runs.</p></section>");
+        if (run != null) {
+            h.append("<p class=\"text\">Paid steps that finished are kept in the step journal: drop the plan again once the cause "
+                    + "is fixed and only what is missing runs.</p>");
+        } else {
+            h.append("<p class=\"text\">Nothing ran and no provider was called: fix the plan and drop it again.</p>");
+        }
+        h.append("</section>");
         if (run != null) {
             totals(h, run, failedAt);
             h.append("<section class=\"cards\">");

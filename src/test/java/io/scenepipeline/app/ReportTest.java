@@ -67,5 +67,20 @@ class ReportTest extends PipelineTestSupport {
                 .anySatisfy(row -> assertThat(row).startsWith("text-to-image").endsWith("paid"));
         assertThat(html.select("[src]")).as("the outputs stay in the journal, nothing to link").isEmpty();
         assertThat(html.html()).doesNotContain(TOKEN).doesNotContain(XI_KEY);
+        assertThat(failed.text()).contains("kept in the step journal");
+    }
+
+    @Test
+    void should_list_the_problems_of_an_invalid_plan() throws Exception {
+        runPlan("invalid.json", "{\"scenes\": [{\"scene_number\": 0, \"duration\": 5}]}");
+
+        Document html = Jsoup.parse(deadLetter("invalid.report.html").toFile(), "UTF-8");
+        assertThat(html.selectFirst("section.failed h2").text()).isEqualTo("Failed at validation");
+        assertThat(html.select("section.failed li")).extracting(Element::text).containsExactly(
+                "scenes[0].scene_number: must be a positive whole number, got 0",
+                "scenes[0].visual_description: is required",
+                "scenes[0].narration: is required while face_rig is enabled (pipeline.face-rig.enabled=true)");
+        assertThat(html.select("section.failed").text()).contains("no provider was called");
+        assertThat(html.select("article.card")).isEmpty();
     }
 }
