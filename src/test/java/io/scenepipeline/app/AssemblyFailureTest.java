@@ -27,13 +27,7 @@ class AssemblyFailureTest extends PipelineTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Properties p = new Properties();
-        String url = AssemblyTest.simulatorUrl();
-        p.setProperty("replicate.base-url", url);
-        p.setProperty("elevenlabs.base-url", url);
-        p.setProperty("facerig.base-url", url);
-        p.setProperty("replicate.poll-interval", "20");
-        p.setProperty("assembly.enabled", "true");
+        Properties p = AssemblyTest.onSimulator();
         p.setProperty("assembly.ffmpeg", fake.toString());
         return p;
     }

@@ -13,13 +13,7 @@ class AssemblySkippedTest extends PipelineTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties p = new Properties();
-        String url = AssemblyTest.simulatorUrl();
-        p.setProperty("replicate.base-url", url);
-        p.setProperty("elevenlabs.base-url", url);
-        p.setProperty("facerig.base-url", url);
-        p.setProperty("replicate.poll-interval", "20");
-        p.setProperty("assembly.enabled", "true");
+        Properties p = AssemblyTest.onSimulator();
         p.setProperty("assembly.ffmpeg", "/nonexistent/bin/ffmpeg");
         return p;
     }

@@ -45,18 +45,24 @@ class AssemblyTest extends PipelineTestSupport {
         }
     }
 
-    @Override
-    protected Properties extraProperties() {
+    /** The providers are the in-process simulator (real PNG, MP4 and WAV), with the final assembly on. */
+    static Properties onSimulator() {
         Properties p = new Properties();
         String url = simulatorUrl();
         p.setProperty("replicate.base-url", url);
         p.setProperty("elevenlabs.base-url", url);
         p.setProperty("facerig.base-url", url);
         p.setProperty("replicate.poll-interval", "20");
+        p.setProperty("assembly.enabled", "true");
+        return p;
+    }
+
+    @Override
+    protected Properties extraProperties() {
+        Properties p = onSimulator();
         p.setProperty("assembly.width", "640");
         p.setProperty("assembly.height", "360");
         p.setProperty("assembly.preset", "ultrafast");
-        p.setProperty("assembly.enabled", "true");
         return p;
     }
 

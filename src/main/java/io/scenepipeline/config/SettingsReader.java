@@ -1,0 +1,157 @@
+package io.scenepipeline.config;
+
+import io.scenepipeline.provider.replicate.ReplicateModel;
+import io.scenepipeline.retry.Backoff;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Reads and checks single setting values; every message names the key (used by every group of settings). */
+public record SettingsReader(Function<String, String> lookup) {
+
+
+    public String required(String key) {
+        String v = lookup.apply(key);
+        if (v == null || v.isBlank()) {
+            throw new SettingsException(key + ": is not set");
+        }
+        return v.trim();
+    }
+
+    public String secret(String key, String env) {
+        String v = lookup.apply(key);
+        if (v == null || v.isBlank()) {
+            throw new SettingsException(key + ": is not set (set the " + env + " environment variable, or use --simulate)");
+        }
+        return v.trim();
+    }
+
+    public Path path(String key) {
+        String v = required(key);
+        try {
+            return Path.of(v);
+        } catch (RuntimeException e) {
+            throw new SettingsException(key + ": is not a valid folder path: '" + v + "'");
+        }
+    }
+
+    public int integer(String key, int min, int max) {
+        String v = required(key);
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new SettingsException(key + ": must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new SettingsException(key + ": must be a whole number, got '" + v + "'");
+        }
+    }
+
+    public long longValue(String key, long min) {
+        String v = required(key);
+        try {
+            long n = Long.parseLong(v);
+            if (n < min) {
+                throw new SettingsException(key + ": must be at least " + min + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new SettingsException(key + ": must be a whole number of milliseconds, got '" + v + "'");
+        }
+    }
+
+    public double decimal(String key, double min) {
+        String v = required(key);
+        try {
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d) || d < min) {
+                throw new SettingsException(key + ": must be a number of at least " + min + ", got " + v);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new SettingsException(key + ": must be a number, got '" + v + "'");
+        }
+    }
+
+    public double optionalDecimal(String key, double fallback, double min, double max) {
+        String v = lookup.apply(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        double d = decimal(key, min);
+        if (d > max) {
+            throw new SettingsException(key + ": must be between " + min + " and " + max + ", got " + v);
+        }
+        return d;
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 7d}, or plain milliseconds. */
+    public java.time.Duration duration(String key) {
+        String v = required(key);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(v);
+        if (!m.matches()) {
+            throw new SettingsException(key + ": must be a duration such as 7d, 12h, 30m, 45s or 500ms, got '" + v + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "d" -> java.time.Duration.ofDays(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            default -> java.time.Duration.ofMillis(n);
+        };
+    }
+
+    public boolean bool(String key) {
+        String v = required(key);
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new SettingsException(key + ": must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    public URI url(String key) {
+        String v = required(key);
+        try {
+            URI uri = URI.create(v);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new SettingsException(key + ": must be an http(s) URL, got '" + v + "'");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new SettingsException(key + ": must not carry a query or fragment, got '" + v + "'");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(key + ": is not a valid URL: '" + v + "'");
+        }
+    }
+
+    public ReplicateModel model(String key, ReplicateModel.Kind kind) {
+        String v = required(key);
+        return ReplicateModel.byName(v).filter(m -> m.kind() == kind).orElseThrow(() -> new SettingsException(
+                key + ": unknown " + kind.name().toLowerCase() + " model '" + v + "'; known: "
+                        + String.join(", ", ReplicateModel.names(kind))));
+    }
+
+    public String oneOf(String key, List<String> allowed) {
+        String v = required(key);
+        if (!allowed.contains(v)) {
+            throw new SettingsException(key + ": must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+        }
+        return v;
+    }
+
+    public String matching(String key, String regex, String what) {
+        String v = required(key);
+        if (!v.matches(regex)) {
+            throw new SettingsException(key + ": must be " + what + ", got '" + v + "'");
+        }
+        return v;
+    }
+}
