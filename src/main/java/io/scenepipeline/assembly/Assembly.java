@@ -3,6 +3,7 @@ package io.scenepipeline.assembly;
 import io.scenepipeline.run.Failure;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.SceneResult;
+import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
@@ -193,8 +194,8 @@ public final class Assembly {
         return String.join(" | ", lines);
     }
 
-    /** One scene's inputs and how long it lasts in the final video. */
-    record Part(int scene, Path clip, Path audio, Path face, double seconds) {
+    /** One scene's inputs (with their content hashes) and how long it lasts in the final video. */
+    record Part(int scene, Path clip, Path audio, Path face, double seconds, String clipSha, String audioSha, String faceSha) {
     }
 
     private List<Part> parts(PlanRun run) throws IOException {
@@ -214,9 +215,23 @@ public final class Assembly {
                 Object clipSeconds = scene.duration().getOrDefault("clip", scene.duration().get("requested"));
                 seconds = clipSeconds instanceof Number n ? n.doubleValue() : 5;
             }
-            parts.add(new Part(scene.sceneNumber(), clip, audio, face, seconds));
+            parts.add(new Part(scene.sceneNumber(), clip, audio, face, seconds, sha(scene, "image-to-video", clip),
+                    sha(scene, "text-to-speech", audio), sha(scene, "export", face)));
         }
         return parts;
+    }
+
+    /** The content hash the journal recorded for the step that made {@code file}; hashed here only if unknown. */
+    private static String sha(SceneResult scene, String step, Path file) throws IOException {
+        if (file == null) {
+            return null;
+        }
+        for (StepRecord record : scene.steps()) {
+            if (step.equals(record.step()) && record.outputSha256() != null) {
+                return record.outputSha256();
+            }
+        }
+        return StepJournal.hash(file);
     }
 
     private static Path file(PlanRun run, String relative) {
@@ -232,9 +247,9 @@ public final class Assembly {
         List<Map<String, Object>> scenes = new ArrayList<>();
         for (Part p : parts) {
             Map<String, Object> s = new LinkedHashMap<>();
-            s.put("clip", StepJournal.hash(p.clip()));
-            s.put("audio", p.audio() == null ? null : StepJournal.hash(p.audio()));
-            s.put("face", pip ? StepJournal.hash(p.face()) : null);
+            s.put("clip", p.clipSha());
+            s.put("audio", p.audioSha());
+            s.put("face", pip ? p.faceSha() : null);
             s.put("seconds", p.seconds());
             scenes.add(s);
         }

@@ -14,6 +14,7 @@ public final class StepRecord {
     private final String provider;
     private final String model;
     private final long startedNanos = System.nanoTime();
+    private volatile String outputSha256;
     private final String key;
     private volatile boolean reused;
     private volatile String predictionId;
@@ -93,6 +94,16 @@ public final class StepRecord {
         this.attempts = 0;
         this.predictionId = predictionId;
         this.requestId = requestId;
+    }
+
+    /** SHA-256 of the step's output file as the journal holds it (null until recorded or reused). */
+    @JsonIgnore
+    public String outputSha256() {
+        return outputSha256;
+    }
+
+    public void outputSha256(String sha256) {
+        this.outputSha256 = sha256;
     }
 
     @JsonIgnore

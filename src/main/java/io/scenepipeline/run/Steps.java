@@ -57,6 +57,7 @@ public final class Steps {
                 journal.restore(entry.get(), AtomicFiles.inside(run(exchange).stagingDir(), Path.of(target)));
             }
             record.markReused(entry.get().predictionId(), entry.get().requestId());
+            record.outputSha256(entry.get().sha256());
             record.finish();
             exchange.setProperty(REUSED, true);
         }
@@ -67,8 +68,10 @@ public final class Steps {
     public static StepEntry complete(Exchange exchange, StepJournal journal, Path output, String outputUrl) throws IOException {
         StepRecord record = current(exchange);
         record.finish();
-        return journal.record(record.key(), record.step(), record.provider(), record.model(), output,
+        StepEntry entry = journal.record(record.key(), record.step(), record.provider(), record.model(), output,
                 record.predictionId(), record.requestId(), outputUrl, record.attempts(), record.durationMs());
+        record.outputSha256(entry.sha256());
+        return entry;
     }
 
     public static StepRecord current(Exchange exchange) {
