@@ -193,6 +193,13 @@ public final class PlanLifecycle {
                 run.completedScenes().size(), run.plan().scenes().size());
     }
 
+    /** A path as the user configured it: relative to the working directory when it lies inside it. */
+    static Path shown(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(cwd) && !absolute.equals(cwd) ? cwd.relativize(absolute) : path;
+    }
+
     /** Progress in the original's words: {@code [2/4] Image-to-video: 7/12 scenes}. */
     public void imageDone(Exchange exchange) {
         stageDone(exchange, "Text-to-image", false);
@@ -255,7 +262,7 @@ public final class PlanLifecycle {
         breaker.planSucceeded();
         metrics.planEnded("succeeded", Duration.between(run.startedAt(), finished));
         long seconds = (finished.toEpochMilli() - run.startedAt().toEpochMilli()) / 1000;
-        LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}", run.planId(), run.scenes().size(), seconds, target);
+        LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}", run.planId(), run.scenes().size(), seconds, shown(target));
         int calls = 0;
         int retries = 0;
         int reused = 0;
@@ -313,7 +320,7 @@ public final class PlanLifecycle {
         stats.deadLettered();
         metrics.planEnded(failure instanceof PlanValidationException ? "invalid" : "failed",
                 Duration.ofMillis(Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated())));
-        LOG.error("plan={} Pipeline failed: {} -> {}", planId, redacted.error(), copy);
+        LOG.error("plan={} Pipeline failed: {} -> {}", planId, redacted.error(), shown(copy));
     }
 
     private static Failure describe(Throwable failure) {
