@@ -107,6 +107,11 @@ public final class ScenePipelineApp {
             public void afterStart(org.apache.camel.main.BaseMainSupport support) {
                 org.slf4j.LoggerFactory.getLogger("scene-pipeline").info("Watching {} for plans{}", props.get("pipeline.inbox"),
                         cli.once() ? " (until it is empty)" : " (Ctrl-C to stop)");
+                if (Boolean.parseBoolean(props.get("camel.management.enabled")) && !"0".equals(props.get("camel.management.port"))) {
+                    String base = "http://" + props.get("camel.management.host") + ":" + props.get("camel.management.port");
+                    org.slf4j.LoggerFactory.getLogger("scene-pipeline").info("Health on {}/observe/health, metrics on {}/observe/metrics",
+                            base, base);
+                }
             }
         });
         OnceWatcher watcher = cli.once() ? new OnceWatcher(main) : null;
