@@ -64,8 +64,8 @@ public final class Assembly {
         return ffmpeg != null;
     }
 
-    /** The ffmpeg binary: a path as given, else the first executable of that name on PATH. */
-    static Optional<Path> locate(String command) {
+    /** A program: a path as given, else the first executable of that name on PATH (also used by the tests). */
+    public static Optional<Path> locate(String command) {
         if (command.contains("/") || command.contains(java.io.File.separator)) {
             Path p = Path.of(command);
             return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p.toAbsolutePath()) : Optional.empty();

@@ -67,16 +67,11 @@ class AssemblyTest extends PipelineTestSupport {
     }
 
     static void requireFfmpeg() {
-        boolean present = Files.isExecutable(Path.of("/usr/bin/ffmpeg")) || onPath("ffmpeg");
+        boolean present = io.scenepipeline.assembly.Assembly.locate("ffmpeg").isPresent();
         if ("1".equals(System.getenv("REQUIRE_FFMPEG"))) {
             assertThat(present).as("ffmpeg on PATH (REQUIRE_FFMPEG=1)").isTrue();
         }
         assumeThat(present).as("ffmpeg on PATH").isTrue();
-    }
-
-    static boolean onPath(String command) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, command)));
     }
 
     @Test

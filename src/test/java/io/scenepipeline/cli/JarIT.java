@@ -110,16 +110,7 @@ class JarIT {
     }
 
     private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
+        return io.scenepipeline.assembly.Assembly.locate(tool).isPresent();
     }
 
     private Result run(List<String> jvmArgs, String... args) throws Exception {
