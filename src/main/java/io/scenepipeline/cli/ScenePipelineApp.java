@@ -6,7 +6,11 @@ import io.scenepipeline.config.SettingsException;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
+import io.scenepipeline.state.WorkLock;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,6 +79,9 @@ public final class ScenePipelineApp {
                 props.set("elevenlabs.api-key", "simulator-key");
             }
             PipelineSettings settings = PipelineSettings.from(props::get);
+            // one process per work folder: held until this process ends (the kernel releases it even on kill -9)
+            WorkLock.acquire(settings.work(), props.get("pipeline.work"));
+            ManagementPort.checkFree(props::get);
             if (cli.simulate()) {
                 simulator = ProviderSimulator.start(simulatorSettings(props));
                 pointAt(props, simulator.baseUrl());
@@ -84,7 +91,7 @@ public final class ScenePipelineApp {
         } catch (SettingsException e) {
             System.err.println("scene-pipeline: bad setting " + e.getMessage());
             return EXIT_SETUP;
-        } catch (StartupException e) {
+        } catch (WorkLock.BusyException | StartupException e) {
             System.err.println("scene-pipeline: " + e.getMessage());
             return EXIT_SETUP;
         } catch (IOException e) {
@@ -102,16 +109,13 @@ public final class ScenePipelineApp {
         Main main = new Main();
         main.setOverrideProperties(props.effective());
         main.bind(PipelineConfiguration.RUN_STATS, stats);
-        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+        ManagementPort.Listener management = new ManagementPort.Listener(main, props::get);
+        main.addMainListener(management);
+        main.addMainListener(new MainListenerSupport() {
             @Override
-            public void afterStart(org.apache.camel.main.BaseMainSupport support) {
-                org.slf4j.LoggerFactory.getLogger("scene-pipeline").info("Watching {} for plans{}", props.get("pipeline.inbox"),
+            public void afterStart(BaseMainSupport support) {
+                LoggerFactory.getLogger("scene-pipeline").info("Watching {} for plans{}", props.get("pipeline.inbox"),
                         cli.once() ? " (until it is empty)" : " (Ctrl-C to stop)");
-                if (Boolean.parseBoolean(props.get("camel.management.enabled")) && !"0".equals(props.get("camel.management.port"))) {
-                    String base = "http://" + props.get("camel.management.host") + ":" + props.get("camel.management.port");
-                    org.slf4j.LoggerFactory.getLogger("scene-pipeline").info("Health on {}/observe/health, metrics on {}/observe/metrics",
-                            base, base);
-                }
             }
         });
         OnceWatcher watcher = cli.once() ? new OnceWatcher(main) : null;
@@ -122,6 +126,9 @@ public final class ScenePipelineApp {
             main.run();
         } catch (Exception e) {
             throw new StartupException("could not start: " + rootMessage(e));
+        }
+        if (management.failure() != null) {
+            throw new StartupException(management.failure());
         }
         if (main.getCamelContext() == null && watcher != null && !watcher.started()) {
             throw new StartupException("could not start (see the log above)");

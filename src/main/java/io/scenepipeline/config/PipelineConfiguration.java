@@ -6,7 +6,15 @@ import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
 import io.scenepipeline.assembly.Assembly;
 import io.scenepipeline.assembly.AssemblySettings;
+import io.scenepipeline.inbox.InboxErrors;
+import io.scenepipeline.inbox.InboxGuard;
+import io.scenepipeline.inbox.InboxSettings;
+import io.scenepipeline.inbox.PlanDeadLetter;
+import io.scenepipeline.inbox.PlanIntake;
+import io.scenepipeline.inbox.PlanReadLock;
+import io.scenepipeline.inbox.ShutdownWatch;
 import io.scenepipeline.observe.BreakerHealthCheck;
+import io.scenepipeline.observe.DeadLettersHealthCheck;
 import io.scenepipeline.observe.FoldersHealthCheck;
 import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.retry.FailureClassifier;
@@ -16,6 +24,9 @@ import io.scenepipeline.run.PlanLifecycle;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.state.PlanRecovery;
 import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.WorkLock;
+import io.scenepipeline.output.DeadLetters;
+import io.scenepipeline.support.ShownPath;
 import io.scenepipeline.support.Secrets;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -48,11 +59,26 @@ public class PipelineConfiguration implements CamelConfiguration {
             stats = new RunStats();
             registry.bind(RUN_STATS, stats);
         }
+        // one process per work folder, taken before recovery touches it
+        WorkLock workLock;
+        try {
+            workLock = WorkLock.acquire(settings.work(), ShownPath.of(settings.work()).toString());
+        } catch (IOException e) {
+            throw new SettingsException("pipeline.work: cannot lock " + settings.work() + " (" + e.getMessage() + ")");
+        }
+        // Camel's stream-cache spool lives in the work folder (recovery empties work/tmp of what a dead run left)
+        context.getStreamCachingStrategy().setSpoolDirectory(settings.work().resolve("tmp").resolve("spool").toAbsolutePath().toFile());
         StepJournal journal = new StepJournal(settings.work().resolve("journal"));
         try {
             PlanRecovery.recover(settings.inbox(), settings.work(), journal, settings.journalRetention());
         } catch (IOException e) {
             throw new SettingsException("pipeline.work: cannot recover the plans in flight in " + settings.work() + " (" + e.getMessage() + ")");
+        }
+        DeadLetters deadLetters = new DeadLetters(settings.deadLetter(), settings.work());
+        try {
+            deadLetters.recover();
+        } catch (IOException e) {
+            throw new SettingsException("pipeline.work: cannot read the waiting dead letters in " + settings.work() + " (" + e.getMessage() + ")");
         }
         // where a picked-up plan waits while it runs: an absolute path, for the inbox consumer's preMove
         context.getPropertiesComponent().addOverrideProperty("pipeline.inflight-dir",
@@ -81,7 +107,18 @@ public class PipelineConfiguration implements CamelConfiguration {
         Assembly assembly = new Assembly(AssemblySettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null)),
                 journal, settings.work(), settings.faceRigEnabled());
         registry.bind("assembly", assembly);
-        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, secrets, breaker, metrics, assembly.active()));
+        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, breaker, metrics, assembly.active()));
+        InboxSettings inbox = InboxSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
+        PlanIntake intake = new PlanIntake(settings, metrics);
+        registry.bind("planIntake", intake);
+        ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.work()), intake);
+        context.getManagementStrategy().addEventNotifier(shutdown);
+        PlanDeadLetter planDeadLetter = new PlanDeadLetter(deadLetters, stats, secrets, metrics, shutdown);
+        registry.bind("planDeadLetter", planDeadLetter);
+        registry.bind("inboxGuard", new InboxGuard(settings.inbox(), planDeadLetter::setAside));
+        registry.bind("inboxErrors", new InboxErrors());
+        registry.bind("planReadLock", new PlanReadLock(inbox.minAgeMs(), inbox.checkIntervalMs(), inbox.settleMs(),
+                settings.limits().maxPlanBytes()));
         // readiness: named checks beside Camel's own (context, routes, consumers)
         java.util.Map<String, Path> folders = new java.util.LinkedHashMap<>();
         folders.put("pipeline.inbox", settings.inbox());
@@ -90,10 +127,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         folders.put("pipeline.work", settings.work());
         registry.bind("providers-health-check", new BreakerHealthCheck(breaker));
         registry.bind("folders-health-check", new FoldersHealthCheck(folders));
+        registry.bind("dead-letters-health-check", new DeadLettersHealthCheck(deadLetters::waiting));
         org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(registry.lookupByName("providers-health-check"));
             health.register(registry.lookupByName("folders-health-check"));
+            health.register(registry.lookupByName("dead-letters-health-check"));
         }
         registry.bind("journal", journal);
         registry.bind("replicate", new ReplicateSteps(settings, journal));
@@ -115,13 +154,20 @@ public class PipelineConfiguration implements CamelConfiguration {
         // would grow to ten threads each just by scheduling its clean-ups
         java.util.concurrent.ScheduledExecutorService permits = context.getExecutorServiceManager().newScheduledThreadPool(this, "permit", 2);
         registry.bind("throttleScheduler", permits);
+        // a dead letter the dead-letter folder refused is tried again on this one
+        java.util.concurrent.ScheduledExecutorService letters = context.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "dead-letter-retry");
+        long every = Math.max(1, inbox.deadLetterRetry().toMillis());
+        letters.scheduleWithFixedDelay(deadLetters::retry, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             context.addService(new org.apache.camel.support.service.ServiceSupport() {
                 @Override
-                protected void doStop() {
+                protected void doStop() throws IOException {
                     context.getExecutorServiceManager().shutdownNow(waits);
                     context.getExecutorServiceManager().shutdownNow(creates);
                     context.getExecutorServiceManager().shutdownNow(permits);
+                    context.getExecutorServiceManager().shutdownNow(letters);
+                    workLock.close();
                 }
             });
         } catch (Exception e) {

@@ -19,6 +19,8 @@ public final class Steps {
     public static final String STEP = "stepRecord";
     /** True when the step in progress was taken from the journal (the routes then skip its calls). */
     public static final String REUSED = "stepReused";
+    /** The plan file's bytes as submitted (byte[]), set at intake. */
+    public static final String PLAN_BYTES = "planBytes";
 
     private Steps() {
     }

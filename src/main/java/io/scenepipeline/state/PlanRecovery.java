@@ -1,5 +1,6 @@
 package io.scenepipeline.state;
 
+import io.scenepipeline.output.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -16,8 +18,8 @@ import java.util.List;
 /**
  * Startup housekeeping, before the inbox is read. Plans that were in flight when the last run stopped (their files
  * wait in {@code work/inflight/}) go back to the inbox, where their old modification time puts them ahead of new
- * plans; the journal resumes their steps. Half-built staging folders are removed; journal entries unused for
- * {@code pipeline.journal-retention} are purged.
+ * plans; the journal resumes their steps. What a dead run left in the scratch folders is removed; journal entries
+ * unused for {@code pipeline.journal-retention} are purged.
  */
 public final class PlanRecovery {
 
@@ -26,19 +28,51 @@ public final class PlanRecovery {
     private PlanRecovery() {
     }
 
-    /** @return the plan files put back into the inbox */
+    /** Folders of the work folder that only a running process uses: what a dead run left there is removed. */
+    private static final List<String> SCRATCH = List.of("staging", "assembly", "replaced", "tmp");
+
+    /**
+     * Puts the plans a stopped or dead run left in flight back into the inbox: the files in {@code work/inflight/},
+     * and those older versions rolled back into {@code work/inflight/.failed/}. Removes the scratch folders a dead
+     * run left behind, and purges the journal. The caller holds the {@link WorkLock}: no other process uses them.
+     *
+     * @return the plan files put back into the inbox
+     */
     public static List<String> recover(Path inbox, Path work, StepJournal journal, Duration retention) throws IOException {
         Path inflight = inflight(work);
         Files.createDirectories(inflight);
         List<String> resumed = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(inflight)) {
+        takeBack(inflight, inbox, work, resumed);
+        Path rolledBack = inflight.resolve(".failed");
+        if (Files.isDirectory(rolledBack, LinkOption.NOFOLLOW_LINKS)) {
+            takeBack(rolledBack, inbox, work, resumed);
+        }
+        for (String scratch : SCRATCH) {
+            Path dir = work.resolve(scratch);
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                    for (Path d : entries) {
+                        AtomicFiles.deleteTree(d);
+                    }
+                }
+            }
+        }
+        int purged = journal.purge(retention);
+        LOG.info("Resuming {} plan{} that {} in flight{}{}", resumed.size(), resumed.size() == 1 ? "" : "s",
+                resumed.size() == 1 ? "was" : "were", resumed.isEmpty() ? "" : ": " + String.join(", ", resumed),
+                purged == 0 ? "" : "; " + purged + " journal entries older than " + retention.toDays() + " days removed");
+        return resumed;
+    }
+
+    private static void takeBack(Path folder, Path inbox, Path work, List<String> resumed) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (name.startsWith(".") || !Files.isRegularFile(f)) {
+                if (name.startsWith(".") || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 Path back = inbox.resolve(name);
-                if (Files.exists(back)) {
+                if (Files.exists(back, LinkOption.NOFOLLOW_LINKS)) {
                     Path aside = work.resolve("superseded").resolve(name + "." + System.currentTimeMillis());
                     Files.createDirectories(aside.getParent());
                     move(f, aside);
@@ -49,19 +83,6 @@ public final class PlanRecovery {
                 resumed.add(name);
             }
         }
-        Path staging = work.resolve("staging");
-        if (Files.isDirectory(staging)) {
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(staging)) {
-                for (Path d : dirs) {
-                    io.scenepipeline.output.AtomicFiles.deleteTree(d);
-                }
-            }
-        }
-        int purged = journal.purge(retention);
-        LOG.info("Resuming {} plan{} that {} in flight{}{}", resumed.size(), resumed.size() == 1 ? "" : "s",
-                resumed.size() == 1 ? "was" : "were", resumed.isEmpty() ? "" : ": " + String.join(", ", resumed),
-                purged == 0 ? "" : "; " + purged + " journal entries older than " + retention.toDays() + " days removed");
-        return resumed;
     }
 
     public static Path inflight(Path work) {

@@ -63,6 +63,9 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         p.setProperty("pipeline.inbox.min-age", "50");
         p.setProperty("pipeline.inbox.poll-delay", "50");
         p.setProperty("pipeline.inbox.check-interval", "20");
+        // bad plans (broken JSON among them) reach the dead letters without waiting to see if they are still written
+        p.setProperty("pipeline.inbox.settle-time", "100");
+        p.setProperty("pipeline.dead-letter.retry-interval", "100ms");
         // tests provoke outages on purpose; the breaker has its own test
         p.setProperty("pipeline.breaker.failures", "0");
         p.setProperty("replicate.max-creates-per-minute", "100000");

@@ -1,0 +1,97 @@
+package io.scenepipeline.cli;
+
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.function.Function;
+
+/**
+ * The management server (health, metrics, {@code camel.management.*}): a port another process holds stops startup
+ * with one line naming the port and the key, before any plan is taken; "Health on …" is said only once it listens.
+ */
+final class ManagementPort {
+
+    private static final int CONNECT_MS = 2000;
+
+    private ManagementPort() {
+    }
+
+    private static boolean enabled(Function<String, String> props) {
+        return Boolean.parseBoolean(props.apply("camel.management.enabled")) && !"0".equals(props.apply("camel.management.port"));
+    }
+
+    private static String host(Function<String, String> props) {
+        String host = props.apply("camel.management.host");
+        return host == null || host.isBlank() ? "0.0.0.0" : host.trim();
+    }
+
+    private static int port(Function<String, String> props) {
+        String port = props.apply("camel.management.port");
+        try {
+            return Integer.parseInt(port == null ? "8080" : port.trim());
+        } catch (NumberFormatException e) {
+            throw new ScenePipelineApp.StartupException("bad setting camel.management.port: must be a whole number, got '" + port + "'");
+        }
+    }
+
+    private static String taken(int port) {
+        return "port " + port + " is already in use (camel.management.port); stop what uses it, set camel.management.port "
+                + "to a free port, or camel.management.enabled=false";
+    }
+
+    /** Fails when the port cannot be bound now (the way the management server will bind it). */
+    static void checkFree(Function<String, String> props) {
+        if (!enabled(props)) {
+            return;
+        }
+        int port = port(props);
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host(props), port));
+        } catch (IOException e) {
+            throw new ScenePipelineApp.StartupException(taken(port));
+        }
+    }
+
+    /** After startup: checks that the server listens, then says where; else stops the run. */
+    static final class Listener extends MainListenerSupport {
+
+        private final Main main;
+        private final Function<String, String> props;
+        private volatile String failure;
+
+        Listener(Main main, Function<String, String> props) {
+            this.main = main;
+            this.props = props;
+        }
+
+        String failure() {
+            return failure;
+        }
+
+        @Override
+        public void afterStart(BaseMainSupport support) {
+            if (!enabled(props)) {
+                return;
+            }
+            String host = host(props);
+            String connectTo = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+            int port = port(props);
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(connectTo, port), CONNECT_MS);
+            } catch (IOException e) {
+                failure = taken(port);
+                main.completed();
+                return;
+            }
+            String base = "http://" + host + ":" + port;
+            LoggerFactory.getLogger("scene-pipeline").info("Health on {}/observe/health, metrics on {}/observe/metrics", base, base);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.scenepipeline.inbox;
+
+import io.scenepipeline.observe.PipelineMetrics;
+import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.output.DeadLetterReport;
+import io.scenepipeline.output.DeadLetters;
+import io.scenepipeline.output.HtmlReport;
+import io.scenepipeline.plan.PlanIds;
+import io.scenepipeline.plan.PlanValidationException;
+import io.scenepipeline.retry.FailureClassifier;
+import io.scenepipeline.retry.ProviderErrors;
+import io.scenepipeline.run.Failure;
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.RunStats;
+import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.FileProblems;
+import io.scenepipeline.support.Json;
+import io.scenepipeline.support.SafeText;
+import io.scenepipeline.support.Secrets;
+import io.scenepipeline.support.ShownPath;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The dead-letter channel of the inbox: a plan that cannot finish goes to {@code pipeline.dead-letter} as the
+ * submitted bytes, unchanged, with {@code <plan>.error.json} and {@code <plan>.report.html} (an existing name gets a
+ * numeric suffix). A plan a stop cut off is not dead-lettered: it stays in flight for the next start.
+ */
+public final class PlanDeadLetter {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private final DeadLetters letters;
+    private final RunStats stats;
+    private final Secrets secrets;
+    private final PipelineMetrics metrics;
+    private final ShutdownWatch shutdown;
+    private final Set<String> stuck = ConcurrentHashMap.newKeySet();
+
+    public PlanDeadLetter(DeadLetters letters, RunStats stats, Secrets secrets, PipelineMetrics metrics, ShutdownWatch shutdown) {
+        this.letters = letters;
+        this.stats = stats;
+        this.secrets = secrets;
+        this.metrics = metrics;
+        this.shutdown = shutdown;
+    }
+
+    /** A stop cut the plan off: the exchange fails, so its file stays in {@code pipeline.work/inflight/}. */
+    public static final class LeftForNextStartException extends RuntimeException {
+        LeftForNextStartException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public void deadLetter(Exchange exchange) throws IOException {
+        Throwable failure = FailureClassifier.caught(exchange);
+        PlanRun run = Steps.run(exchange);
+        String fileName = PlanIntake.fileName(exchange);
+        String planId = run != null ? run.planId() : PlanIds.choose(null, fileName);
+        if (shutdown != null && shutdown.cutOff(failure)) {
+            throw new LeftForNextStartException("plan " + planId + " was cut off by the stop");
+        }
+        Failure reason = run != null && run.failure() != null ? run.failure() : describe(failure);
+        List<String> problems = failure instanceof PlanValidationException v ? v.problems() : null;
+        Failure redacted = new Failure(reason.stage(), reason.sceneNumber(), reason.provider(), reason.retryable(),
+                reason.attempts(), reason.httpStatus(), SafeText.cap(secrets.redact(reason.error())));
+        byte[] bytes = exchange.getProperty(Steps.PLAN_BYTES, byte[].class);
+        DeadLetters.Source source = bytes != null ? DeadLetters.Source.of(bytes) : DeadLetters.Source.of(PlanIntake.inflightFile(exchange));
+        DeadLetters.Delivery delivery = send(planId, fileName, source, redacted, run, problems);
+        if (run != null) {
+            AtomicFiles.deleteTree(run.stagingDir());
+        }
+        stats.deadLettered();
+        metrics.planEnded(failure instanceof PlanValidationException ? "invalid" : "failed",
+                Duration.ofMillis(Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated())));
+        LOG.error("plan={} Pipeline failed: {} -> {}", planId, redacted.error(),
+                delivery.plan() != null ? ShownPath.of(delivery.plan()) : "waiting for the dead-letter folder");
+    }
+
+    /**
+     * An inbox entry that is not a regular file (a link, a pipe, a device): moved as itself into the dead letters,
+     * never opened. When even that fails it stays where it is, with one line.
+     */
+    public void setAside(Path entry, String problem) {
+        String name = entry.getFileName().toString();
+        String planId = PlanIds.choose(null, name);
+        Failure failure = new Failure("validation", null, null, false, 1, null, "Invalid plan (1 problem): (file): " + problem);
+        try {
+            DeadLetters.Delivery delivery = send(planId, name, DeadLetters.Source.of(entry), failure, null, List.of("(file): " + problem));
+            stuck.remove(name);
+            stats.deadLettered();
+            metrics.planEnded("invalid", Duration.ZERO);
+            LOG.error("plan={} Pipeline failed: {} -> {}", planId, failure.error(),
+                    delivery.plan() != null ? ShownPath.of(delivery.plan()) : "waiting for the dead-letter folder");
+        } catch (IOException | RuntimeException e) {
+            if (stuck.add(name)) {
+                LOG.warn("{}; it cannot be moved aside ({}), so it is left in the inbox", problem,
+                        e instanceof IOException io ? FileProblems.reason(io) : e.getMessage());
+            }
+        }
+    }
+
+    private DeadLetters.Delivery send(String planId, String fileName, DeadLetters.Source source, Failure failure, PlanRun run,
+                                      List<String> problems) throws IOException {
+        Instant failedAt = Instant.now();
+        List<String> safeProblems = problems == null ? null : problems.stream().map(p -> SafeText.cap(secrets.redact(p))).toList();
+        byte[] json = Json.pretty(DeadLetterReport.of(planId, fileName, failedAt, failure,
+                run == null ? List.of() : run.completedScenes(), safeProblems));
+        byte[] html = HtmlReport.failed(planId, run, failedAt, failure, safeProblems).getBytes(StandardCharsets.UTF_8);
+        try {
+            return letters.send(planId, source, json, html);
+        } catch (IOException e) {
+            LOG.error("plan={} cannot keep the dead letter in the work folder ({}); the plan stays in flight for the next start",
+                    planId, FileProblems.reason(e));
+            throw e;
+        }
+    }
+
+    private static Failure describe(Throwable failure) {
+        if (failure instanceof PlanValidationException) {
+            return new Failure("validation", null, null, false, 1, null, failure.getMessage());
+        }
+        String message = failure == null ? "unknown error" : ProviderErrors.describe(failure);
+        return new Failure("pipeline", null, null, false, 1, FailureClassifier.httpStatus(failure), message);
+    }
+}

@@ -1,0 +1,132 @@
+package io.scenepipeline.inbox;
+
+import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.observe.PipelineMetrics;
+import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.plan.PlanParser;
+import io.scenepipeline.plan.ScenePlan;
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.Steps;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * A picked-up plan file becomes a run: its bytes read (a regular file only, never through a link, at most
+ * {@code pipeline.max-plan-bytes}), validated, and given a staging folder. Two files of one plan id never run at once.
+ */
+public final class PlanIntake {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
+
+    private final PipelineSettings settings;
+    private final PlanParser parser;
+    private final PipelineMetrics metrics;
+    /** In-flight file name → plan id, for the lines a stop writes about the plans it leaves. */
+    private final Map<String, String> inFlight = new ConcurrentHashMap<>();
+    /** One lock per plan id in use; removed when its last holder or waiter is done, so the map does not grow. */
+    private final Map<String, PlanLock> planLocks = new ConcurrentHashMap<>();
+
+    private static final class PlanLock {
+        final Semaphore semaphore = new Semaphore(1, true);
+        /** Holders and waiters, changed only inside the map's compute (atomic per key). */
+        int users;
+    }
+
+    public PlanIntake(PipelineSettings settings, PipelineMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.parser = new PlanParser(settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
+    }
+
+    /** The plan's file name as it was dropped (the in-flight copy may be renamed). */
+    public static String fileName(Exchange exchange) {
+        String consumed = exchange.getIn().getHeader("CamelFileNameConsumed", String.class);
+        String name = consumed != null ? consumed : exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        return name == null ? null : Path.of(name).getFileName().toString();
+    }
+
+    /** Where the picked-up file is now (in {@code pipeline.work/inflight/}). */
+    public static Path inflightFile(Exchange exchange) {
+        GenericFile<?> file = exchange.getIn().getBody(GenericFile.class);
+        if (file != null) {
+            return Path.of(file.getAbsoluteFilePath());
+        }
+        String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
+        return path == null ? null : Path.of(path);
+    }
+
+    /** Reads and validates the picked-up file; the body becomes the list of scenes to split. */
+    public void intake(Exchange exchange) throws IOException {
+        String fileName = fileName(exchange);
+        Path file = inflightFile(exchange);
+        byte[] bytes = PlanFile.read(file, fileName, settings.limits().maxPlanBytes());
+        exchange.setProperty(Steps.PLAN_BYTES, bytes);
+        ScenePlan plan = parser.parse(bytes, fileName);
+        holdPlanId(exchange, plan.planId());
+        Path staging = AtomicFiles.inside(settings.work().resolve("staging"),
+                Path.of(plan.planId() + "-" + STAMP.format(Instant.now())));
+        Files.createDirectories(staging);
+        exchange.setProperty(PlanRun.PROPERTY, new PlanRun(plan, fileName, staging));
+        metrics.planStarted();
+        String inflightName = file.getFileName().toString();
+        inFlight.put(inflightName, plan.planId());
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                metrics.planLeft();
+                inFlight.remove(inflightName, plan.planId());
+            }
+        });
+        LOG.info("plan={} Starting \"{}\": {} scenes from {}", plan.planId(),
+                plan.title() == null ? plan.planId() : plan.title(), plan.scenes().size(), fileName);
+        exchange.getIn().setBody(plan.scenes());
+    }
+
+    /** The plan id of a file in {@code pipeline.work/inflight/}, when this process started it. */
+    public String planIdOf(String inflightName) {
+        return inFlight.get(inflightName);
+    }
+
+    /**
+     * Two files with the same plan id never run at the same time (they would publish one outbox folder): the second
+     * waits here until the first is done, then usually completes at once from the journal. Released when the
+     * exchange completes, however it ends.
+     */
+    private void holdPlanId(Exchange exchange, String planId) {
+        PlanLock lock = planLocks.compute(planId, (k, l) -> {
+            PlanLock held = l == null ? new PlanLock() : l;
+            held.users++;
+            return held;
+        });
+        if (!lock.semaphore.tryAcquire()) {
+            LOG.info("plan={} Waiting: another file of this plan is in flight", planId);
+            lock.semaphore.acquireUninterruptibly();
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                lock.semaphore.release();
+                planLocks.compute(planId, (k, l) -> --l.users == 0 ? null : l);
+            }
+        });
+    }
+
+    /** Plan ids with a lock right now (for tests: the map empties when nothing runs). */
+    public int planLocksInUse() {
+        return planLocks.size();
+    }
+}

@@ -1,0 +1,153 @@
+package io.scenepipeline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.support.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The jar run as a service is run: stopped with SIGTERM mid-plan, started twice on one work folder, started on a
+ * taken port. Each case asserts what an operator checks: where the plan file is, exit codes, the outbox, and how
+ * many predictions the (standalone) simulator was asked to create.
+ */
+class OperationsIT {
+
+    private final Processes processes = new Processes();
+
+    @AfterEach
+    void stop() {
+        processes.close();
+    }
+
+    @Test
+    void should_leave_a_plan_a_sigterm_cut_off_for_the_next_start_which_finishes_it_without_paying_twice() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=3000");
+        Path work = Processes.workFolder("sigterm-", simulator, "camel.main.shutdown-timeout=1");
+        Path javaTmp = Files.createDirectories(work.resolve("java-tmp"));
+        // a plan rolled back into .failed by an older version is taken back too
+        Files.createDirectories(work.resolve("data/work/inflight/.failed"));
+        Files.copy(Processes.EXAMPLES.resolve("rainbows.json"), work.resolve("data/work/inflight/.failed/rainbows.json"));
+        Files.move(work.resolve("data/work/inflight/.failed/rainbows.json"), work.resolve("data/work/inflight/.failed/old.json"));
+
+        Processes.Run first = processes.jar(work, List.of("-Djava.io.tmpdir=" + javaTmp),
+                Processes.EXAMPLES.resolve("grand-canyon.json").toString());
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Processes.simulatorRequests(simulator).path("creates_by_input").size() >= 2);
+        // SIGTERM, as systemd, Docker and Kubernetes stop a service (through the handle: Process.destroy() would also
+        // close our end of its output, and the lines it writes while stopping would be lost)
+        first.process.toHandle().destroy();
+        int firstExit = first.exit(Duration.ofSeconds(60));
+
+        assertThat(firstExit).as(first.output()).isNotEqualTo(0).isNotEqualTo(1);
+        assertThat(first.output()).contains("left for the next start: data/work/inflight/grand-canyon.json");
+        assertThat(work.resolve("data/work/inflight/grand-canyon.json")).exists();
+        assertThat(work.resolve("data/work/inflight/.failed/grand-canyon.json")).doesNotExist();
+        assertThat(list(work.resolve("data/dead-letter"))).isEmpty();
+        assertThat(list(javaTmp)).as("nothing spooled outside pipeline.work").isEmpty();
+
+        Processes.Run second = processes.jar(work, List.of(), "--once");
+        int secondExit = second.exit(Duration.ofMinutes(3));
+
+        assertThat(secondExit).as(second.output()).isZero();
+        assertThat(second.output()).contains("Resuming 2 plans that were in flight");
+        assertComplete(work.resolve("data/outbox/grand-canyon"));
+        assertComplete(work.resolve("data/outbox/rainbows"));
+        JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
+        assertThat(creates).hasSize(8 + 6);
+        creates.properties().forEach(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        assertThat(list(work.resolve("data/work/tmp"))).as("scratch left by the stopped run").isEmpty();
+    }
+
+    @Test
+    void should_refuse_a_second_process_on_the_same_work_folder_and_leave_the_first_alone() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=2000");
+        Path work = Processes.workFolder("twice-", simulator);
+        Processes.Run first = processes.jar(work, List.of(), "--once", Processes.EXAMPLES.resolve("grand-canyon.json").toString());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Processes.simulatorRequests(simulator).path("creates_by_input").size() >= 1);
+
+        Processes.Run second = processes.jar(work, List.of(), "--once");
+        int secondExit = second.exit(Duration.ofSeconds(60));
+
+        assertThat(secondExit).isEqualTo(1);
+        assertThat(second.lines).containsExactly("scene-pipeline: another scene-pipeline (pid " + first.process.pid()
+                + ") is using data/work");
+        assertThat(first.exit(Duration.ofMinutes(3))).as(first.output()).isZero();
+        assertComplete(work.resolve("data/outbox/grand-canyon"));
+        Processes.simulatorRequests(simulator).path("creates_by_input").fields()
+                .forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+    }
+
+    @Test
+    void should_exit_1_with_one_line_when_the_management_port_is_taken() throws Exception {
+        Path work = Processes.workFolder("port-", null);
+        Files.createDirectories(work.resolve("data/inbox"));
+        Files.copy(Processes.EXAMPLES.resolve("rainbows.json"), work.resolve("data/inbox/rainbows.json"));
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Processes.Run run = processes.jar(work, List.of("-Dcamel.management.port=" + taken.getLocalPort()),
+                    "--simulate", "--once");
+            int exit = run.exit(Duration.ofSeconds(60));
+
+            assertThat(exit).isEqualTo(1);
+            assertThat(run.lines).containsExactly("scene-pipeline: port " + taken.getLocalPort()
+                    + " is already in use (camel.management.port); stop what uses it, set camel.management.port to a free port, "
+                    + "or camel.management.enabled=false");
+        }
+        assertThat(work.resolve("data/inbox/rainbows.json")).as("no plan is taken").exists();
+    }
+
+    @Test
+    void should_write_one_line_per_event_with_a_timestamp_whatever_a_file_name_holds() throws Exception {
+        Path work = Processes.workFolder("forged-", null);
+        Path inbox = Files.createDirectories(work.resolve("data/inbox"));
+        String scene = "{\"scene_number\": 1, \"narration\": \"n\", \"visual_description\": \"v\", \"duration\": 2}";
+        Files.writeString(inbox.resolve("x\nERROR plan=payroll Pipeline failed: FORGED LINE.json"), "{\"scenes\": [" + scene + "]}");
+        Files.writeString(inbox.resolve("title.json"), "{\"title\": \"a\\nERROR plan=payroll FORGED\\u0000\", \"scenes\": [" + scene + "]}");
+
+        Processes.Run run = processes.jar(work, List.of("-Dsimulator.prediction-ms=200", "-Dassembly.enabled=false"), "--simulate", "--once");
+        int exit = run.exit(Duration.ofSeconds(90));
+
+        assertThat(exit).as(run.output()).isZero();
+        assertThat(run.output()).contains("from x\\nERROR plan=payroll Pipeline failed: FORGED LINE.json")
+                .contains("Starting \"a\\nERROR plan=payroll FORGED\\u0000\"");
+        for (String line : run.lines) {
+            assertThat(line).as("every line is an event with an ISO-8601 time, or a stack line after one")
+                    .matches("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) [A-Z]+ .*|\\t.*)");
+        }
+    }
+
+    /** Every file the manifest lists is there. */
+    private static void assertComplete(Path plan) throws IOException {
+        JsonNode manifest = Json.read(Files.readString(plan.resolve("manifest.json")));
+        assertThat(manifest.path("status").asText()).isEqualTo("succeeded");
+        int files = 0;
+        for (JsonNode scene : manifest.path("scenes")) {
+            for (JsonNode file : scene.path("files")) {
+                assertThat(plan.resolve(file.asText())).as("listed in %s's manifest", plan.getFileName()).isNotEmptyFile();
+                files++;
+            }
+        }
+        assertThat(files).isPositive();
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+}
