@@ -81,6 +81,8 @@ public final class ScenePipelineApp {
             PipelineSettings settings = PipelineSettings.from(props::get);
             // one process per work folder: held until this process ends (the kernel releases it even on kill -9)
             WorkLock.acquire(settings.work(), props.get("pipeline.work"));
+            // Vert.x (the management server) keeps its file cache in the work folder too, not in java.io.tmpdir
+            System.setProperty("vertx.cacheDirBase", settings.work().resolve("tmp").resolve("vertx").toAbsolutePath().toString());
             ManagementPort.checkFree(props::get);
             if (cli.simulate()) {
                 simulator = ProviderSimulator.start(simulatorSettings(props));

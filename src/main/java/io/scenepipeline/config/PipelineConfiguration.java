@@ -1,8 +1,10 @@
 package io.scenepipeline.config;
 
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
+import io.scenepipeline.provider.CallDeadline;
 import io.scenepipeline.provider.ProviderConnections;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
+import io.scenepipeline.provider.replicate.PredictionCancel;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
 import io.scenepipeline.assembly.Assembly;
 import io.scenepipeline.assembly.AssemblySettings;
@@ -135,10 +137,23 @@ public class PipelineConfiguration implements CamelConfiguration {
             health.register(registry.lookupByName("dead-letters-health-check"));
         }
         registry.bind("journal", journal);
-        registry.bind("replicate", new ReplicateSteps(settings, journal));
+        ReplicateSteps replicate = new ReplicateSteps(settings, journal);
+        registry.bind("replicate", replicate);
+        registry.bind("replicateCancel", new PredictionCancel(settings, replicate));
         registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));
         registry.bind("facerig", new FaceRigSteps(journal));
 
+        // a deadline for every whole provider call (whatever the server does), one per kind of call
+        java.util.concurrent.ScheduledExecutorService deadlines = context.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "call-deadline");
+        long json = CallDeadline.MAX_JSON_ANSWER_BYTES;
+        long media = settings.limits().maxDownloadBytes();
+        registry.bind("replicateCallDeadline", new CallDeadline("replicate.response-timeout", json, deadlines));
+        registry.bind("replicateDownloadDeadline", new CallDeadline("replicate.download-timeout", media, deadlines));
+        registry.bind("elevenlabsCallDeadline", new CallDeadline("elevenlabs.response-timeout", media, deadlines));
+        registry.bind("facerigCallDeadline", new CallDeadline("facerig.response-timeout", json, deadlines));
+        registry.bind("facerigAlignmentDeadline", new CallDeadline("facerig.alignment-timeout", json, deadlines));
+        registry.bind("facerigExportDeadline", new CallDeadline("facerig.export-timeout", media, deadlines));
         // one connection pool per provider: its size is the provider's concurrency limit
         for (String provider : new String[] {"replicate", "elevenlabs", "facerig"}) {
             long connectTimeout = Long.parseLong(context.getPropertiesComponent().resolveProperty(provider + ".connect-timeout").orElse("10000"));
@@ -167,6 +182,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     context.getExecutorServiceManager().shutdownNow(creates);
                     context.getExecutorServiceManager().shutdownNow(permits);
                     context.getExecutorServiceManager().shutdownNow(letters);
+                    context.getExecutorServiceManager().shutdownNow(deadlines);
                     workLock.close();
                 }
             });

@@ -1,7 +1,10 @@
 package io.scenepipeline.retry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.provider.CallDeadlineException;
+import io.scenepipeline.provider.ResponseTooLargeException;
 import io.scenepipeline.support.Json;
+import io.scenepipeline.support.SafeText;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
@@ -36,7 +39,17 @@ public final class ProviderErrors {
      *                    (its {@code responseTimeout})
      */
     public static String describe(Throwable failure, String endpointUri) {
+        return SafeText.cap(sentence(failure, endpointUri));
+    }
+
+    private static String sentence(Throwable failure, String endpointUri) {
         Throwable t = rootOfInterest(failure);
+        if (t instanceof CallDeadlineException || t instanceof ResponseTooLargeException) {
+            return t.getMessage();
+        }
+        if (t instanceof HttpOperationFailedException h && h.isRedirectError()) {
+            return redirect(h);
+        }
         if (t instanceof HttpOperationFailedException h) {
             String text = h.getStatusText() == null || h.getStatusText().isBlank()
                     ? EnglishReasonPhraseCatalog.INSTANCE.getReason(h.getStatusCode(), Locale.ENGLISH) : h.getStatusText();
@@ -65,6 +78,19 @@ public final class ProviderErrors {
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }
 
+    private static String redirect(HttpOperationFailedException h) {
+        String location = h.getRedirectLocation();
+        String host = null;
+        try {
+            host = location == null ? null : java.net.URI.create(location.trim()).getHost();
+        } catch (IllegalArgumentException notAUri) {
+            // said as it came
+        }
+        String where = host != null ? host : location == null ? "an address it did not give" : SafeText.cap(location, 200);
+        return h.getStatusCode() + " redirect to " + where + " refused: redirects are not followed, and only the hosts in "
+                + "replicate.download-hosts (and replicate.base-url's) are downloaded from";
+    }
+
     private static Throwable rootOfInterest(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HttpOperationFailedException || t.getCause() == null
@@ -91,7 +117,7 @@ public final class ProviderErrors {
             return title != null && title.isTextual() ? title.asText() : Json.abbreviate(body);
         }
         if (detail.isTextual()) {
-            return detail.asText().strip();
+            return SafeText.cap(detail.asText().strip());
         }
         if (detail.isObject()) {
             JsonNode message = detail.get("message");

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** One provider step of one scene, as it appears in the manifest. Updated by the routes while it runs. */
-@JsonPropertyOrder({"step", "provider", "model", "prediction_id", "request_id", "attempts", "duration_ms", "reused"})
+@JsonPropertyOrder({"step", "provider", "model", "prediction_id", "request_id", "attempts", "duration_ms", "reused", "canceled_prediction"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class StepRecord {
 
@@ -21,6 +21,7 @@ public final class StepRecord {
     private volatile String requestId;
     private volatile int attempts = 1;
     private volatile Long durationMs;
+    private volatile String canceledPrediction;
 
     public StepRecord(String step, String provider, String model, String key) {
         this.step = step;
@@ -84,6 +85,17 @@ public final class StepRecord {
     }
 
     /** True when the output was taken from an earlier run instead of calling the provider again. */
+    /** The prediction this step gave up on and canceled, or null. */
+    @JsonProperty("canceled_prediction")
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public String canceledPrediction() {
+        return canceledPrediction;
+    }
+
+    public void canceledPrediction(String id) {
+        this.canceledPrediction = id;
+    }
+
     @JsonProperty("reused")
     public boolean reused() {
         return reused;

@@ -49,6 +49,9 @@ public final class Json {
                 throw new MalformedResponseException(provider + " answered with an empty body");
             }
             return node;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new MalformedResponseException(provider + " answered with JSON too large to read (" + text.length()
+                    + " characters; " + e.getOriginalMessage() + ")");
         } catch (JsonProcessingException e) {
             throw new MalformedResponseException(provider + " answered with a body that is not JSON: " + abbreviate(text));
         }

@@ -48,6 +48,6 @@ class RetrySettingsTest extends PipelineTestSupport {
         assertThat(report.path("provider").asText()).isEqualTo("elevenlabs");
         assertThat(report.path("retryable").asBoolean()).isTrue();
         assertThat(report.path("attempts").asInt()).isEqualTo(1);
-        assertThat(report.path("error").asText()).isEqualTo("Read timed out after 0.3 s");
+        assertThat(report.path("error").asText()).isEqualTo("No answer within 0.3 s (elevenlabs.response-timeout)");
     }
 }

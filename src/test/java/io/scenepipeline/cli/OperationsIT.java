@@ -3,6 +3,7 @@ package io.scenepipeline.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.support.Json;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -55,7 +57,9 @@ class OperationsIT {
         assertThat(work.resolve("data/work/inflight/grand-canyon.json")).exists();
         assertThat(work.resolve("data/work/inflight/.failed/grand-canyon.json")).doesNotExist();
         assertThat(list(work.resolve("data/dead-letter"))).isEmpty();
-        assertThat(list(javaTmp)).as("nothing spooled outside pipeline.work").isEmpty();
+        try (Stream<Path> left = Files.list(javaTmp)) {
+            assertThat(left).as("nothing spooled or cached outside pipeline.work").isEmpty();
+        }
 
         Processes.Run second = processes.jar(work, List.of(), "--once");
         int secondExit = second.exit(Duration.ofMinutes(3));
@@ -126,6 +130,36 @@ class OperationsIT {
             assertThat(line).as("every line is an event with an ISO-8601 time, or a stack line after one")
                     .matches("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) [A-Z]+ .*|\\t.*)");
         }
+    }
+
+    @Test
+    void should_dead_letter_a_plan_file_it_may_not_read_with_a_report_not_an_empty_copy() throws Exception {
+        Path work = Processes.workFolder("unreadable-", null);
+        Path inbox = Files.createDirectories(work.resolve("data/inbox"));
+        Path secret = Files.writeString(inbox.resolve("secret.json"), "{\"scenes\": []}");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+        List<String> asUser = List.of();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // root reads every file: run the service as nobody, the way a service account meets a file it may not read
+            Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv is needed to drop root");
+            for (Path p : List.of(work, work.resolve("data"), inbox)) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            asUser = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+            List<String> check = new java.util.ArrayList<>(asUser);
+            check.addAll(List.of("/bin/sh", "-c", "test -r \"$0\" && test -w \"$1\"", Processes.JAR.toString(), inbox.toString()));
+            Assumptions.assumeTrue(new ProcessBuilder(check).start().waitFor() == 0, "nobody can read the jar here");
+        }
+
+        Processes.Run run = processes.command(work, asUser, List.of(), "--simulate", "--once");
+        int exit = run.exit(Duration.ofSeconds(60));
+
+        assertThat(exit).as(run.output()).isEqualTo(2);
+        Path copy = work.resolve("data/dead-letter/secret.json");
+        assertThat(Files.size(copy)).as("the file itself, moved, not a 0-byte copy").isEqualTo(14);
+        assertThat(Json.read(Files.readString(work.resolve("data/dead-letter/secret.error.json"))).path("error").asText())
+                .isEqualTo("Invalid plan (1 problem): (file): cannot read secret.json: permission denied");
+        assertThat(list(work.resolve("data/work/inflight"))).isEmpty();
     }
 
     /** Every file the manifest lists is there. */

@@ -74,7 +74,13 @@ final class Processes implements AutoCloseable {
 
     /** Runs the jar in {@code work} with JVM options first, then the program's arguments. */
     Run jar(Path work, List<String> jvmOptions, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java()));
+        return command(work, List.of(), jvmOptions, args);
+    }
+
+    /** As {@link #jar}, behind a command prefix (e.g. one that changes the user). */
+    Run command(Path work, List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(java());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));

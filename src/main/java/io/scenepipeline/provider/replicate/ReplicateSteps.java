@@ -17,6 +17,7 @@ import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
+import io.scenepipeline.support.SafeText;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -60,6 +61,8 @@ public final class ReplicateSteps {
     static final String LIST_NEXT = "predictionListNext";
     /** The prediction being polled was journaled by an earlier run (Replicate may no longer know it). */
     static final String RESUMED = "predictionResumed";
+    /** The prediction ran past {@code replicate.prediction-timeout}: polling stops and it is canceled. */
+    static final String TIMED_OUT = "predictionTimedOut";
     /** Exchange property: the retry component whose route configuration runs the prediction. */
     static final String RETRY_COMPONENT = "retryComponent";
     /** Exchange properties: the scene image's output URL and when it was made (it expires after an hour). */
@@ -153,6 +156,7 @@ public final class ReplicateSteps {
         exchange.removeProperty(OUTPUT);
         exchange.removeProperty(CREATE_UNANSWERED_SINCE);
         exchange.removeProperty(RESUMED);
+        exchange.removeProperty(TIMED_OUT);
         StepRecord step = Steps.current(exchange);
         journal.pending(step.key()).ifPresent(p -> {
             if (p.predictionId() != null && p.createdAt() != null
@@ -185,7 +189,9 @@ public final class ReplicateSteps {
         journal.pending(new PendingPrediction(Steps.current(exchange).key(), since, null, null));
         @SuppressWarnings("unchecked")
         Map<String, Object> input = exchange.getProperty(INPUT, Map.class);
-        authorize(HttpRequest.json(exchange, "POST", model.createPath(), Json.write(model.createBody(input))));
+        Message in = authorize(HttpRequest.json(exchange, "POST", model.createPath(), Json.write(model.createBody(input))));
+        // Replicate ends the prediction itself past this, should the pipeline die before it could cancel it
+        in.setHeader("Cancel-After", Math.max(1, (settings.predictionTimeout() + 999) / 1000) + "s");
     }
 
     public void created(Exchange exchange) throws IOException {
@@ -289,8 +295,8 @@ public final class ReplicateSteps {
         }
         accept(exchange, Json.readResponse("Replicate", in.getBody(String.class)));
         if (!terminal(exchange) && System.currentTimeMillis() > exchange.getProperty(DEADLINE, Long.class)) {
-            throw new PredictionTimeoutException("Prediction " + exchange.getProperty(PREDICTION_ID) + " did not finish within "
-                    + settings.predictionTimeout() / 1000 + " s (replicate.prediction-timeout)");
+            // given up: the route cancels it (PredictionCancel), so it does not run on, billed, for no one
+            exchange.setProperty(TIMED_OUT, true);
         }
     }
 
@@ -313,7 +319,7 @@ public final class ReplicateSteps {
         String id = exchange.getProperty(PREDICTION_ID, String.class);
         String status = exchange.getProperty(STATUS, String.class);
         if (!"succeeded".equals(status)) {
-            String error = text(prediction, "error");
+            String error = SafeText.cap(text(prediction, "error"), SafeText.MAX_CHARS / 2);
             boolean transientFailure = "failed".equals(status) && isTransient(error);
             forget(exchange);
             throw new PredictionFailedException(id, status, error, transientFailure);
@@ -332,7 +338,7 @@ public final class ReplicateSteps {
         exchange.setProperty(OUTPUT, output.asText());
     }
 
-    private void forget(Exchange exchange) throws IOException {
+    void forget(Exchange exchange) throws IOException {
         exchange.removeProperty(PREDICTION_ID);
         journal.forgetPending(Steps.current(exchange).key());
     }
@@ -426,7 +432,7 @@ public final class ReplicateSteps {
                 || host.endsWith(".replicate.delivery");
     }
 
-    private Message authorize(Message in) {
+    Message authorize(Message in) {
         in.setHeader("Authorization", "Bearer " + settings.replicateToken());
         return in;
     }

@@ -1,0 +1,61 @@
+package io.scenepipeline.provider.replicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.run.StepRecord;
+import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.Json;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * A prediction the pipeline gives up on ({@code replicate.prediction-timeout}) is canceled
+ * ({@code POST /v1/predictions/{id}/cancel}), not left running and billed: a failed cancel is retried as a poll is.
+ * Then the step fails for good, and its record says the prediction was canceled.
+ */
+public final class PredictionCancel {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private final PipelineSettings settings;
+    private final ReplicateSteps replicate;
+
+    public PredictionCancel(PipelineSettings settings, ReplicateSteps replicate) {
+        this.settings = settings;
+        this.replicate = replicate;
+    }
+
+    /** Polling stopped because the prediction ran too long. */
+    public boolean timedOut(Exchange exchange) {
+        return exchange.getProperty(ReplicateSteps.TIMED_OUT, false, Boolean.class);
+    }
+
+    public void prepare(Exchange exchange) {
+        String id = exchange.getProperty(ReplicateSteps.PREDICTION_ID, String.class);
+        replicate.authorize(HttpRequest.start(exchange, "POST", "/v1/predictions/" + id + "/cancel"));
+    }
+
+    public void canceled(Exchange exchange) throws IOException {
+        HttpRequest.forgetCredentials(exchange);
+        String id = exchange.getProperty(ReplicateSteps.PREDICTION_ID, String.class);
+        String status = "canceled";
+        try {
+            JsonNode answer = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
+            status = answer.path("status").asText(status);
+        } catch (RuntimeException unreadable) {
+            // the cancel was accepted (2xx); what it answered does not change that
+        }
+        StepRecord step = Steps.current(exchange);
+        step.canceledPrediction(id);
+        replicate.forget(exchange);
+        exchange.removeProperty(ReplicateSteps.TIMED_OUT);
+        LOG.warn("{} Canceled prediction {} (status {}): it did not finish within {} s (replicate.prediction-timeout)",
+                Steps.context(exchange), id, status, settings.predictionTimeout() / 1000);
+        throw new PredictionTimeoutException("Prediction " + id + " did not finish within " + settings.predictionTimeout() / 1000
+                + " s (replicate.prediction-timeout); it was canceled, so it is no longer billed");
+    }
+}
