@@ -1,8 +1,6 @@
 package io.scenepipeline.config;
 
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
-import io.scenepipeline.provider.CallDeadline;
-import io.scenepipeline.provider.ProviderConnections;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.PredictionCancel;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
@@ -37,6 +35,7 @@ import org.apache.camel.spi.Registry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Binds the pipeline's beans, built from the validated {@link PipelineSettings}, before the YAML routes load
@@ -143,22 +142,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));
         registry.bind("facerig", new FaceRigSteps(journal));
 
-        // a deadline for every whole provider call (whatever the server does), one per kind of call
-        java.util.concurrent.ScheduledExecutorService deadlines = context.getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "call-deadline");
-        long json = CallDeadline.MAX_JSON_ANSWER_BYTES;
-        long media = settings.limits().maxDownloadBytes();
-        registry.bind("replicateCallDeadline", new CallDeadline("replicate.response-timeout", json, deadlines));
-        registry.bind("replicateDownloadDeadline", new CallDeadline("replicate.download-timeout", media, deadlines));
-        registry.bind("elevenlabsCallDeadline", new CallDeadline("elevenlabs.response-timeout", media, deadlines));
-        registry.bind("facerigCallDeadline", new CallDeadline("facerig.response-timeout", json, deadlines));
-        registry.bind("facerigAlignmentDeadline", new CallDeadline("facerig.alignment-timeout", json, deadlines));
-        registry.bind("facerigExportDeadline", new CallDeadline("facerig.export-timeout", media, deadlines));
-        // one connection pool per provider: its size is the provider's concurrency limit
-        for (String provider : new String[] {"replicate", "elevenlabs", "facerig"}) {
-            long connectTimeout = Long.parseLong(context.getPropertiesComponent().resolveProperty(provider + ".connect-timeout").orElse("10000"));
-            registry.bind(provider + "Connections", ProviderConnections.pool(settings.maxConcurrent().get(provider), connectTimeout));
-        }
+        List<java.util.concurrent.ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings);
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context
         java.util.concurrent.ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);
         registry.bind("waitScheduler", waits);
@@ -182,7 +166,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     context.getExecutorServiceManager().shutdownNow(creates);
                     context.getExecutorServiceManager().shutdownNow(permits);
                     context.getExecutorServiceManager().shutdownNow(letters);
-                    context.getExecutorServiceManager().shutdownNow(deadlines);
+                    providerExecutors.forEach(context.getExecutorServiceManager()::shutdownNow);
                     workLock.close();
                 }
             });

@@ -24,7 +24,7 @@ public record PipelineSettings(
         long pollInterval, long predictionTimeout, List<String> transientErrors, String videoResolution,
         long maxInlineImageBytes,
         URI elevenlabsBaseUrl, String elevenlabsKey, String voiceId, String elevenlabsModel, String elevenlabsOutputFormat,
-        URI facerigBaseUrl, Map<String, Integer> maxConcurrent, int maxCreatesPerMinute,
+        List<URI> facerigBaseUrls, java.time.Duration facerigSetAside, Map<String, Integer> maxConcurrent, int maxCreatesPerMinute,
         int breakerFailures, java.time.Duration breakerWindow, java.time.Duration breakerHalfOpenAfter) {
 
     public static final List<String> RETRY_COMPONENTS = List.of("video", "facerig", "storyboard");
@@ -89,7 +89,7 @@ public record PipelineSettings(
                 r.matching("elevenlabs.voice-id", "[A-Za-z0-9]{1,64}", "an ElevenLabs voice id"),
                 r.required("elevenlabs.model-id"),
                 r.matching("elevenlabs.output-format", "(wav|pcm)_(8000|16000|22050|24000|32000|44100|48000)", "wav_<rate> or pcm_<rate>"),
-                r.url("facerig.base-url"),
+                r.urls("facerig.base-url"), r.duration("facerig.set-aside"),
                 Map.of("replicate", r.integer("replicate.max-concurrent", 1, 1000),
                         "elevenlabs", r.integer("elevenlabs.max-concurrent", 1, 100),
                         "facerig", r.integer("facerig.max-concurrent", 1, 100)),

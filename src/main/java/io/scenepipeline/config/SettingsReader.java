@@ -117,7 +117,30 @@ public record SettingsReader(Function<String, String> lookup) {
     }
 
     public URI url(String key) {
-        String v = required(key);
+        return url(key, required(key));
+    }
+
+    /** A comma-separated list of http(s) URLs (one is a list too), each checked as {@link #url(String)}, none twice. */
+    public List<URI> urls(String key) {
+        List<URI> out = new java.util.ArrayList<>();
+        for (String v : required(key).split(",")) {
+            if (v.isBlank()) {
+                continue;
+            }
+            String trimmed = v.trim();
+            URI uri = url(key, trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
+            if (out.contains(uri)) {
+                throw new SettingsException(key + ": names " + uri + " twice");
+            }
+            out.add(uri);
+        }
+        if (out.isEmpty()) {
+            throw new SettingsException(key + ": is not set");
+        }
+        return List.copyOf(out);
+    }
+
+    private static URI url(String key, String v) {
         try {
             URI uri = URI.create(v);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {

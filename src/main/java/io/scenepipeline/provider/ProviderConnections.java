@@ -16,10 +16,14 @@ public final class ProviderConnections {
     private ProviderConnections() {
     }
 
-    public static PoolingHttpClientConnectionManager pool(int maxConcurrent, long connectTimeoutMs) {
+    /**
+     * @param total    connections in all
+     * @param perRoute connections to one host (a face_rig server)
+     */
+    public static PoolingHttpClientConnectionManager pool(int total, int perRoute, long connectTimeoutMs) {
         return PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(maxConcurrent)
-                .setMaxConnPerRoute(maxConcurrent)
+                .setMaxConnTotal(total)
+                .setMaxConnPerRoute(perRoute)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.ofMilliseconds(connectTimeoutMs))
                         .build())

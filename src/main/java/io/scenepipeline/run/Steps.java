@@ -46,6 +46,13 @@ public final class Steps {
         return record;
     }
 
+    /** Makes a step begun earlier the current one again (a call made again inside its retry unit). */
+    public static StepRecord resume(Exchange exchange, StepRecord record) {
+        exchange.setProperty(STEP, record);
+        exchange.setProperty(REUSED, false);
+        return record;
+    }
+
     /**
      * Looks the current step up in the journal. When an earlier run finished it, its output is put at
      * {@code target} (relative to the plan folder; null for outputs that are not plan files), the step is marked

@@ -95,7 +95,8 @@ class EndToEndTest extends PipelineTestSupport {
                 .withRequestBodyPart(aMultipart().withName("audio").build())
                 .withRequestBodyPart(aMultipart().withName("transcript").withBody(equalTo("Narration of scene 1.")).build()));
         wm.verify(3, postRequestedFor(urlEqualTo("/generate-emotions"))
-                .withRequestBody(matchingJsonPath("$.total_duration_ms", equalTo("3300")))
+                // the narration's own length, as the original client sends it (the stub WAVs last one second)
+                .withRequestBody(matchingJsonPath("$.total_duration_ms", equalTo("1000")))
                 .withRequestBody(matchingJsonPath("$.phoneme_timeline[1].phoneme", equalTo("OY1"))));
         wm.verify(3, postRequestedFor(urlEqualTo("/export-video"))
                 .withRequestBody(matchingJsonPath("$.audio_url", equalTo("/audio/upload_1700000000000.wav")))

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.scenepipeline.output.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.provider.elevenlabs.Wav;
+import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
@@ -12,29 +14,41 @@ import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
 import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The face_rig steps of a scene (providers.md §3): forced alignment, emotions, the original client's timeline
- * merge, and the video export, preceded by the upload of the narration it plays. Alignment, emotions and export are
- * journaled; the upload places a file on the server for the export only, so it runs only when the export does.
+ * The face_rig steps of a scene (docs/providers.md): forced alignment, emotions, the original client's timeline merge,
+ * and the video export, preceded by the upload of the narration it plays. Every call goes to the scene's server (the
+ * {@link #SERVER} property, held from the pool); alignment, emotions and export are journaled; the upload places a
+ * file on that server for the export only, so upload and export are one retry unit, and a server that lost the audio
+ * gets it again before the export is tried again.
  */
 public final class FaceRigSteps {
 
+    /** Exchange property: the base URL of the face_rig server the scene holds. */
+    public static final String SERVER = "facerigServer";
     static final String UPLOADED = "faceRigAudio";
     static final String PHONEMES = "faceRigPhonemes";
-    static final String TOTAL_MS = "faceRigTotalMs";
     static final String TIMELINE = "faceRigTimeline";
     static final String EXPORT_KEY = "faceRigExportKey";
+    static final String EXPORT_PENDING = "faceRigExportPending";
+    static final String REUPLOADED = "faceRigReuploaded";
+    /** The server the narration was last uploaded to: a retried export uploads again only to another server. */
+    static final String UPLOADED_TO = "faceRigUploadedTo";
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final ContentType WAV = ContentType.create("audio/wav");
     private static final ContentType TEXT = ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8);
 
@@ -42,6 +56,11 @@ public final class FaceRigSteps {
 
     public FaceRigSteps(StepJournal journal) {
         this.journal = journal;
+    }
+
+    /** The multipart form of every face_rig upload: declared UTF-8, which the server decodes its text fields with. */
+    private static MultipartEntityBuilder form() {
+        return MultipartEntityBuilder.create().setCharset(StandardCharsets.UTF_8);
     }
 
     public void prepareAlignment(Exchange exchange) throws IOException {
@@ -56,13 +75,14 @@ public final class FaceRigSteps {
             acceptAlignment(exchange, Json.read(new String(journal.read(done.get()), StandardCharsets.UTF_8)));
             return;
         }
-        HttpRequest.start(exchange, "POST", "/generate-alignment").setBody(MultipartEntityBuilder.create()
+        HttpRequest.start(exchange, "POST", "/generate-alignment").setBody(form()
                 .addBinaryBody("audio", audio.toFile(), WAV, audio.getFileName().toString())
                 .addTextBody("transcript", transcript, TEXT)
                 .build());
     }
 
-    public void aligned(Exchange exchange) throws IOException {
+    public void aligned(Exchange exchange) throws IOException, HttpOperationFailedException {
+        FaceRigAnswers.check(exchange, server(exchange));
         String body = exchange.getIn().getBody(String.class);
         acceptAlignment(exchange, Json.readResponse("face_rig", body));
         Steps.complete(exchange, journal, body.getBytes(StandardCharsets.UTF_8), ".json");
@@ -74,16 +94,15 @@ public final class FaceRigSteps {
             throw new MalformedResponseException("face_rig answered /generate-alignment without keyframes");
         }
         exchange.setProperty(PHONEMES, keyframes);
-        exchange.setProperty(TOTAL_MS, answer.path("total_duration_ms").asLong(0));
     }
 
+    /** The original client sends the narration's own length ({@code int(duration * 1000)}), not the alignment's. */
     public void prepareEmotions(Exchange exchange) throws IOException {
         Scene scene = Steps.scene(exchange);
-        long total = exchange.getProperty(TOTAL_MS, 0L, Long.class);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("transcript", scene.narration());
         body.put("phoneme_timeline", exchange.getProperty(PHONEMES));
-        body.put("total_duration_ms", total > 0 ? total : Math.round(scene.duration() * 1000));
+        body.put("total_duration_ms", narrationMillis(audio(exchange)));
         Steps.begin(exchange, "emotions", "face_rig", null, StepKeys.of("emotions", body));
         Optional<StepEntry> done = Steps.reuse(exchange, journal, null);
         if (done.isPresent()) {
@@ -93,7 +112,12 @@ public final class FaceRigSteps {
         HttpRequest.json(exchange, "POST", "/generate-emotions", Json.write(body));
     }
 
-    public void emotions(Exchange exchange) throws IOException {
+    private static long narrationMillis(Path wav) throws IOException {
+        return Wav.durationMillis(Files.readAllBytes(wav));
+    }
+
+    public void emotions(Exchange exchange) throws IOException, HttpOperationFailedException {
+        FaceRigAnswers.check(exchange, server(exchange));
         String body = exchange.getIn().getBody(String.class);
         acceptEmotions(exchange, Json.readResponse("face_rig", body));
         Steps.complete(exchange, journal, body.getBytes(StandardCharsets.UTF_8), ".json");
@@ -118,25 +142,54 @@ public final class FaceRigSteps {
         }
     }
 
+    /** Start of an attempt of the upload-and-export unit. */
+    public void startExport(Exchange exchange) {
+        exchange.setProperty(EXPORT_PENDING, true);
+        exchange.removeProperty(REUPLOADED);
+    }
+
+    /** The scene's server does not have its narration yet (a first try, another server, or the server lost it). */
+    public boolean needsUpload(Exchange exchange) {
+        return !server(exchange).equals(exchange.getProperty(UPLOADED_TO, String.class));
+    }
+
+    /** True until the export is stored (the unit uploads and exports again once when the server lost the audio). */
+    public boolean exportPending(Exchange exchange) {
+        return exchange.getProperty(EXPORT_PENDING, false, Boolean.class);
+    }
+
+    /** The upload and export records, begun once however often the unit runs them (attempts count on them). */
+    private static void step(Exchange exchange, String name, String key) {
+        String property = "faceRigStep-" + name;
+        StepRecord earlier = exchange.getProperty(property, StepRecord.class);
+        if (earlier != null) {
+            Steps.resume(exchange, earlier);
+        } else {
+            exchange.setProperty(property, Steps.begin(exchange, name, "face_rig", null, key));
+        }
+    }
+
     public void prepareUpload(Exchange exchange) {
-        Steps.begin(exchange, "upload-audio", "face_rig", null, null);
+        step(exchange, "upload-audio", null);
         Path audio = audio(exchange);
-        HttpRequest.start(exchange, "POST", "/audio/upload").setBody(MultipartEntityBuilder.create()
+        HttpRequest.start(exchange, "POST", "/audio/upload").setBody(form()
                 .addBinaryBody("file", audio.toFile(), WAV, audio.getFileName().toString()).build());
     }
 
-    public void uploaded(Exchange exchange) {
+    public void uploaded(Exchange exchange) throws HttpOperationFailedException {
+        FaceRigAnswers.check(exchange, server(exchange));
         JsonNode answer = Json.readResponse("face_rig", exchange.getIn().getBody(String.class));
         String filename = answer.path("filename").asText("");
         if (filename.isBlank()) {
             throw new MalformedResponseException("face_rig answered /audio/upload without a filename");
         }
         exchange.setProperty(UPLOADED, filename);
+        exchange.setProperty(UPLOADED_TO, server(exchange));
         Steps.finish(exchange);
     }
 
     public void prepareExport(Exchange exchange) {
-        Steps.begin(exchange, "export", "face_rig", null, exchange.getProperty(EXPORT_KEY, String.class));
+        step(exchange, "export", exchange.getProperty(EXPORT_KEY, String.class));
         Map<String, Object> body = exportBody(exchange, "/audio/" + exchange.getProperty(UPLOADED, String.class));
         HttpRequest.json(exchange, "POST", "/export-video", Json.write(body)).setHeader("Accept", "video/mp4");
     }
@@ -150,7 +203,19 @@ public final class FaceRigSteps {
         return body;
     }
 
-    public void storeExport(Exchange exchange) throws IOException {
+    /** Stores the character video; a server that says it has no such audio gets it uploaded again, once per attempt. */
+    public void exported(Exchange exchange) throws IOException, HttpOperationFailedException {
+        try {
+            FaceRigAnswers.check(exchange, server(exchange));
+        } catch (FaceRigAnswers.AudioNotFoundException lost) {
+            if (exchange.getProperty(REUPLOADED, false, Boolean.class)) {
+                throw new MalformedResponseException(lost.getMessage() + ", even right after its upload");
+            }
+            LOG.warn("{} {}; uploading the narration again", Steps.context(exchange), lost.getMessage());
+            exchange.setProperty(REUPLOADED, true);
+            exchange.removeProperty(UPLOADED_TO);
+            return;
+        }
         String relative = target(exchange);
         Path file = AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(relative));
         long written;
@@ -165,6 +230,11 @@ public final class FaceRigSteps {
         }
         Steps.sceneResult(exchange).file("face_rig", relative);
         Steps.complete(exchange, journal, file, null);
+        exchange.setProperty(EXPORT_PENDING, false);
+    }
+
+    private static String server(Exchange exchange) {
+        return exchange.getProperty(SERVER, "face_rig", String.class);
     }
 
     private static String target(Exchange exchange) {

@@ -1,0 +1,71 @@
+package io.scenepipeline.config;
+
+import io.scenepipeline.provider.CallDeadline;
+import io.scenepipeline.provider.ProviderConnections;
+import io.scenepipeline.provider.ServerSlots;
+import io.scenepipeline.provider.facerig.FaceRigSteps;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.Registry;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * How the routes reach the providers: a deadline per kind of call, one connection pool per provider, and the slots
+ * (face_rig servers, ElevenLabs' concurrency) that scenes wait for without holding a thread.
+ */
+final class ProviderWiring {
+
+    private ProviderWiring() {
+    }
+
+    /** Binds the beans; returns the executors to stop with the context. */
+    static List<ExecutorService> bind(CamelContext context, Object owner, PipelineSettings settings) {
+        Registry registry = context.getRegistry();
+        ExecutorServiceManager executors = context.getExecutorServiceManager();
+        ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "call-deadline");
+        long json = CallDeadline.MAX_JSON_ANSWER_BYTES;
+        long media = settings.limits().maxDownloadBytes();
+        registry.bind("replicateCallDeadline", new CallDeadline("replicate.response-timeout", json, timer));
+        registry.bind("replicateDownloadDeadline", new CallDeadline("replicate.download-timeout", media, timer));
+        registry.bind("elevenlabsCallDeadline", new CallDeadline("elevenlabs.response-timeout", media, timer));
+        registry.bind("facerigCallDeadline", new CallDeadline("facerig.response-timeout", json, timer));
+        registry.bind("facerigAlignmentDeadline", new CallDeadline("facerig.alignment-timeout", json, timer));
+        registry.bind("facerigExportDeadline", new CallDeadline("facerig.export-timeout", media, timer));
+
+        List<URI> facerigServers = settings.facerigBaseUrls();
+        int perServer = settings.maxConcurrent().get("facerig");
+        int elevenlabs = settings.maxConcurrent().get("elevenlabs");
+        // one connection pool per provider; face_rig's allows facerig.max-concurrent per server
+        registry.bind("replicateConnections", ProviderConnections.pool(settings.maxConcurrent().get("replicate"),
+                settings.maxConcurrent().get("replicate"), connectTimeout(context, "replicate")));
+        registry.bind("elevenlabsConnections", ProviderConnections.pool(elevenlabs, elevenlabs, connectTimeout(context, "elevenlabs")));
+        registry.bind("facerigConnections", ProviderConnections.pool(perServer * facerigServers.size(), perServer,
+                connectTimeout(context, "facerig")));
+
+        // a scene given a slot after waiting for it goes on here: at most one thread per slot is ever busy with a call
+        ExecutorService continuations = executors.newFixedThreadPool(owner, "slot", perServer * facerigServers.size() + elevenlabs);
+        ServerSlots faceRig = new ServerSlots("face_rig", FaceRigSteps.SERVER, facerigServers.stream().map(URI::toString).toList(),
+                perServer, settings.facerigSetAside(), continuations, timer);
+        registry.bind("facerigServers", faceRig);
+        registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", "elevenlabsSlot", List.of(settings.elevenlabsBaseUrl().toString()),
+                elevenlabs, Duration.ZERO, continuations, timer));
+        // a face_rig call that lost its connection sets its server aside before the retry is explained and scheduled
+        Processor explain = registry.lookupByNameAndType("facerigFailures", Processor.class);
+        registry.bind("facerigFailures", (Processor) exchange -> {
+            faceRig.failed(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+            explain.process(exchange);
+        });
+        return List.of(timer, continuations);
+    }
+
+    private static long connectTimeout(CamelContext context, String provider) {
+        return Long.parseLong(context.getPropertiesComponent().resolveProperty(provider + ".connect-timeout").orElse("10000"));
+    }
+}

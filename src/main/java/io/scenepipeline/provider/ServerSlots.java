@@ -1,0 +1,241 @@
+package io.scenepipeline.provider;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The calls a provider's servers can take at once, shared by every running plan: {@code perServer} slots on each
+ * server. As a route step it holds a slot for the exchange on a usable server, waiting <em>without a thread</em> when
+ * all are taken: the exchange is parked in a queue and continues on {@code continuations} once a slot frees, so
+ * scenes waiting for face_rig never keep the visual chains from running. The first waiter gets the first free slot,
+ * whichever server it is on, so no server idles while work waits. The slot stays the exchange's until
+ * {@link #release} (a scene's upload and export go to one server), or until the exchange is done. A server that refuses or resets connections is set
+ * aside for {@code setAside}: the exchange on it moves to another server at its next attempt, and no new work goes
+ * there while another server is usable; a server that is only slow is never set aside.
+ *
+ * <p>Camel's load balancer EIP picks a target when a message is sent and has no notion of a free slot, so with
+ * servers that take one call at a time it would queue a scene behind a busy server while another is idle; this is
+ * the part Camel does not have.
+ */
+public final class ServerSlots extends AsyncProcessorSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private final String name;
+    private final String property;
+    private final List<Server> servers = new ArrayList<>();
+    private final Deque<Waiter> waiting = new ArrayDeque<>();
+    private final long setAsideMs;
+    private final Executor continuations;
+    private final ScheduledExecutorService timer;
+
+    private static final class Server {
+        final String url;
+        final int capacity;
+        int busy;
+        long asideUntil;
+        int taken;
+
+        Server(String url, int capacity) {
+            this.url = url;
+            this.capacity = capacity;
+        }
+
+        boolean aside(long now) {
+            return asideUntil > now;
+        }
+    }
+
+    private record Waiter(Exchange exchange, AsyncCallback callback) {
+    }
+
+    /**
+     * @param name          for log lines ({@code face_rig})
+     * @param property      the exchange property that holds the server's base URL while the slot is held
+     * @param urls          the servers' base URLs
+     * @param perServer     slots per server
+     * @param setAside      how long a server that refused or reset a connection is avoided (zero: never)
+     * @param continuations where a parked exchange continues once it has a slot
+     */
+    public ServerSlots(String name, String property, List<String> urls, int perServer, Duration setAside, Executor continuations,
+                       ScheduledExecutorService timer) {
+        this.name = name;
+        this.property = property;
+        urls.forEach(u -> servers.add(new Server(u, perServer)));
+        this.setAsideMs = setAside.toMillis();
+        this.continuations = continuations;
+        this.timer = timer;
+    }
+
+    /** Holds a slot on a usable server (keeping the one held unless it was set aside); parks the exchange when none is free. */
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        synchronized (this) {
+            Server held = held(exchange);
+            long now = System.currentTimeMillis();
+            if (held != null && (!held.aside(now) || allAside(now))) {
+                callback.done(true);
+                return true;
+            }
+            if (held != null) {
+                free(exchange, held);
+            }
+            Server free = pick(now);
+            if (free == null) {
+                waiting.addLast(new Waiter(exchange, callback));
+                return false;
+            }
+            take(exchange, free);
+        }
+        callback.done(true);
+        return true;
+    }
+
+    /** Gives the exchange's slot back (at the end of its work, however it ended); the next waiter gets it. */
+    public void release(Exchange exchange) {
+        List<Waiter> go = new ArrayList<>();
+        synchronized (this) {
+            Server held = held(exchange);
+            if (held == null) {
+                return;
+            }
+            free(exchange, held);
+            dispatch(go);
+        }
+        resume(go);
+    }
+
+    /**
+     * A call on the exchange's server failed: a refused, reset or unanswered connection sets the server aside (a
+     * timeout does not: a busy server is slow, not gone).
+     */
+    public void failed(Exchange exchange, Throwable failure) {
+        if (setAsideMs <= 0 || !connectionLost(failure)) {
+            return;
+        }
+        synchronized (this) {
+            Server held = held(exchange);
+            long now = System.currentTimeMillis();
+            if (held == null || held.aside(now) || servers.size() == 1) {
+                return;
+            }
+            held.asideUntil = now + setAsideMs;
+            LOG.warn("{} server {} {}: set aside for {} s; its work goes to the other servers", name, held.url,
+                    failure instanceof ConnectException ? "refuses connections" : "dropped a connection", setAsideMs / 1000);
+        }
+        timer.schedule(this::wake, setAsideMs, TimeUnit.MILLISECONDS);
+    }
+
+    private static boolean connectionLost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return false;
+            }
+            if (t instanceof SocketException || t instanceof org.apache.hc.core5.http.NoHttpResponseException
+                    || t instanceof org.apache.hc.core5.http.ConnectionClosedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Calls each server has taken so far, by base URL (for tests and the benchmark). */
+    public synchronized java.util.Map<String, Integer> taken() {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        servers.forEach(s -> out.put(s.url, s.taken));
+        return out;
+    }
+
+    /** Exchanges waiting for a slot right now. */
+    public synchronized int waitingCount() {
+        return waiting.size();
+    }
+
+    private void wake() {
+        List<Waiter> go = new ArrayList<>();
+        synchronized (this) {
+            dispatch(go);
+        }
+        resume(go);
+    }
+
+    private void dispatch(List<Waiter> go) {
+        long now = System.currentTimeMillis();
+        for (Server free = pick(now); free != null && !waiting.isEmpty(); free = pick(now)) {
+            Waiter w = waiting.removeFirst();
+            take(w.exchange(), free);
+            go.add(w);
+        }
+    }
+
+    private void resume(List<Waiter> go) {
+        for (Waiter w : go) {
+            continuations.execute(() -> w.callback().done(false));
+        }
+    }
+
+    /** The usable server with a free slot and the fewest busy ones; a set-aside server only when all are. */
+    private Server pick(long now) {
+        boolean onlyAside = allAside(now);
+        Server best = null;
+        for (Server s : servers) {
+            if (s.busy < s.capacity && (onlyAside || !s.aside(now)) && (best == null || s.busy < best.busy)) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    private boolean allAside(long now) {
+        return servers.stream().allMatch(s -> s.aside(now));
+    }
+
+    private void take(Exchange exchange, Server s) {
+        s.busy++;
+        s.taken++;
+        exchange.setProperty(property, s.url);
+        // however the exchange ends (a call failed for good, a stop), its slot comes back
+        if (exchange.getProperty(property + ".release") == null) {
+            exchange.setProperty(property + ".release", true);
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    release(done);
+                }
+            });
+        }
+    }
+
+    private void free(Exchange exchange, Server s) {
+        s.busy--;
+        exchange.removeProperty(property);
+    }
+
+    private Server held(Exchange exchange) {
+        String url = exchange.getProperty(property, String.class);
+        if (url == null) {
+            return null;
+        }
+        for (Server s : servers) {
+            if (s.url.equals(url)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
