@@ -87,6 +87,7 @@ public final class ScenePipelineApp {
             if (cli.simulate()) {
                 simulator = ProviderSimulator.start(simulatorSettings(props));
                 pointAt(props, simulator.baseUrl());
+                props.set("facerig.base-url", String.join(",", simulator.facerigUrls()));
             }
             submit(cli, settings.inbox());
             return runCamel(cli, props);
@@ -171,9 +172,10 @@ public final class ScenePipelineApp {
         try {
             return new SimulatorSettings(Long.parseLong(props.get("simulator.prediction-ms")),
                     Long.parseLong(props.get("simulator.latency-ms")), Double.parseDouble(props.get("simulator.fault-rate")),
-                    Long.parseLong(props.get("simulator.file-ttl")), Long.parseLong(props.get("simulator.stall-ms")));
+                    Long.parseLong(props.get("simulator.file-ttl")), Long.parseLong(props.get("simulator.stall-ms")))
+                    .withFacerigServers(Integer.parseInt(props.get("simulator.facerig-servers")));
         } catch (NumberFormatException | NullPointerException e) {
-            throw new SettingsException("simulator.*: prediction-ms, latency-ms, file-ttl and stall-ms must be whole numbers and fault-rate a number (" + e.getMessage() + ")");
+            throw new SettingsException("simulator.*: prediction-ms, latency-ms, file-ttl, stall-ms and facerig-servers must be whole numbers and fault-rate a number (" + e.getMessage() + ")");
         }
     }
 

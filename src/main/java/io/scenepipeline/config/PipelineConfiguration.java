@@ -1,5 +1,6 @@
 package io.scenepipeline.config;
 
+import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.PredictionCancel;
@@ -101,9 +102,14 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         PipelineMetrics metrics = new PipelineMetrics(meters, () -> breaker.state() == ProviderBreaker.State.OPEN);
         registry.bind("pipelineMetrics", metrics);
+        ServerSlots[] faceRig = new ServerSlots[1];
+        List<java.util.concurrent.ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, faceRig);
         for (String component : PipelineSettings.RETRY_COMPONENTS) {
+            // a face_rig call that lost its connection sets its server aside before its retry is scheduled
+            java.util.function.BiConsumer<org.apache.camel.Exchange, Throwable> listener = "facerig".equals(component)
+                    ? faceRig[0]::failed : (exchange, failure) -> { };
             registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets,
-                    breaker, metrics));
+                    breaker, metrics, listener));
         }
         Assembly assembly = new Assembly(AssemblySettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null)),
                 journal, settings.work(), settings.faceRigEnabled());
@@ -142,7 +148,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));
         registry.bind("facerig", new FaceRigSteps(journal));
 
-        List<java.util.concurrent.ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings);
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context
         java.util.concurrent.ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);
         registry.bind("waitScheduler", waits);

@@ -5,8 +5,6 @@ import io.scenepipeline.provider.ProviderConnections;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Registry;
 
@@ -25,8 +23,8 @@ final class ProviderWiring {
     private ProviderWiring() {
     }
 
-    /** Binds the beans; returns the executors to stop with the context. */
-    static List<ExecutorService> bind(CamelContext context, Object owner, PipelineSettings settings) {
+    /** Binds the beans; {@code faceRigOut[0]} receives the face_rig pool. Returns the executors to stop with the context. */
+    static List<ExecutorService> bind(CamelContext context, Object owner, PipelineSettings settings, ServerSlots[] faceRigOut) {
         Registry registry = context.getRegistry();
         ExecutorServiceManager executors = context.getExecutorServiceManager();
         ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "call-deadline");
@@ -54,14 +52,9 @@ final class ProviderWiring {
         ServerSlots faceRig = new ServerSlots("face_rig", FaceRigSteps.SERVER, facerigServers.stream().map(URI::toString).toList(),
                 perServer, settings.facerigSetAside(), continuations, timer);
         registry.bind("facerigServers", faceRig);
+        faceRigOut[0] = faceRig;
         registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", "elevenlabsSlot", List.of(settings.elevenlabsBaseUrl().toString()),
                 elevenlabs, Duration.ZERO, continuations, timer));
-        // a face_rig call that lost its connection sets its server aside before the retry is explained and scheduled
-        Processor explain = registry.lookupByNameAndType("facerigFailures", Processor.class);
-        registry.bind("facerigFailures", (Processor) exchange -> {
-            faceRig.failed(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-            explain.process(exchange);
-        });
         return List.of(timer, continuations);
     }
 

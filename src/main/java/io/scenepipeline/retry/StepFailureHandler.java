@@ -36,8 +36,17 @@ public final class StepFailureHandler implements Processor {
     private final ProviderBreaker breaker;
     private final PipelineMetrics metrics;
 
+    /** Told of every failed call first (face_rig's server pool sets a server aside that lost a connection). */
+    private final java.util.function.BiConsumer<Exchange, Throwable> listener;
+
     public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
                               PipelineMetrics metrics) {
+        this(component, backoff, classifier, secrets, breaker, metrics, (exchange, failure) -> { });
+    }
+
+    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
+                              PipelineMetrics metrics, java.util.function.BiConsumer<Exchange, Throwable> listener) {
+        this.listener = listener;
         this.metrics = metrics;
         this.component = component;
         this.backoff = backoff;
@@ -56,6 +65,7 @@ public final class StepFailureHandler implements Processor {
         if (failure == null) {
             return;
         }
+        listener.accept(exchange, failure);
         String where = Steps.context(exchange);
         // the endpoint last sent to is the call that failed (FAILURE_ENDPOINT is only set after this processor)
         String message = secrets.redact(ProviderErrors.describe(failure, exchange.getProperty(Exchange.TO_ENDPOINT, String.class)));

@@ -15,8 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The face_rig server's routes (providers.md §3), with FastAPI's error shapes. */
+/**
+ * One face_rig server (its routes as docs/providers.md describes them), answering as the real one does: one call at
+ * a time (the real server's event loop blocks on each call, {@code /health} too), its own 404s and 400s wrapped in
+ * 500s, {@code format} required, multipart text fields decoded with the charset the request declares. Triggers
+ * beyond {@link Faults}: {@code [sim:align-nomfa]} (a server without its aligner), {@code [sim:emotions-nokey]} (without
+ * its OpenAI key).
+ */
 final class FaceRigSimulator {
+
+    /** The real server handles one request at a time; later ones wait in line. */
+    private final java.util.concurrent.locks.ReentrantLock oneAtATime = new java.util.concurrent.locks.ReentrantLock(true);
 
     private final Faults faults;
     private final SimulatorSettings settings;
@@ -36,6 +45,18 @@ final class FaceRigSimulator {
         }
     }
 
+    private final List<String> transcripts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The transcripts of the alignments so far, as the server decoded them (what its aligner read). */
+    List<String> transcripts() {
+        return List.copyOf(transcripts);
+    }
+
+    /** Forgets every uploaded audio file (a server restarted without its files). */
+    void forgetAudio() {
+        audio.clear();
+    }
+
     Map<String, Integer> counts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         counts.forEach((k, v) -> out.put(k, v.get()));
@@ -47,6 +68,15 @@ final class FaceRigSimulator {
     }
 
     boolean handle(SimRequest req) throws IOException {
+        oneAtATime.lock();
+        try {
+            return route(req);
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    private boolean route(SimRequest req) throws IOException {
         switch (req.method + " " + req.path) {
             case "GET /health" -> req.json(200, Map.of("status", "ok", "s3_enabled", false));
             case "POST /audio/upload" -> upload(req);
@@ -100,7 +130,13 @@ final class FaceRigSimulator {
             missing(req, "transcript");
             return;
         }
-        String transcript = parts.get("transcript").text();
+        String transcript = parts.get("transcript").text(Multipart.charset(req.header("Content-Type")));
+        transcripts.add(transcript);
+        if (transcript.contains("[sim:align-nomfa]")) {
+            req.json(500, Map.of("detail", "Failed to generate alignment: MFA not available in conda env 'aligner': "
+                    + "bash: mfa: command not found"));
+            return;
+        }
         if (fault(req, "align", transcript)) {
             return;
         }
@@ -137,6 +173,10 @@ final class FaceRigSimulator {
             }
         }
         String transcript = body.get("transcript").asText();
+        if (transcript.contains("[sim:emotions-nokey]")) {
+            req.json(500, Map.of("detail", "OPENAI_API_KEY not set in environment"));
+            return;
+        }
         if (fault(req, "emotions", transcript)) {
             return;
         }
@@ -153,21 +193,22 @@ final class FaceRigSimulator {
         count("export");
         work("export");
         ObjectNode body = req.jsonObject();
-        for (String field : List.of("combined_timeline", "audio_url")) {
+        for (String field : List.of("combined_timeline", "format")) {
             if (body == null || !body.has(field)) {
                 missing(req, field);
                 return;
             }
         }
+        // the real server raises its 404 and 400 inside try/except: they reach the client as 500s
         JsonNode timeline = body.get("combined_timeline");
-        if (!timeline.isArray() || timeline.isEmpty()) {
-            req.json(400, Map.of("detail", "Empty timeline"));
+        String url = body.path("audio_url").asText("");
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        if (!url.isEmpty() && !audio.containsKey(name)) {
+            req.json(500, Map.of("detail", "Failed to export video: (404, 'Audio file not found: " + name + "')"));
             return;
         }
-        String url = body.get("audio_url").asText();
-        String name = url.substring(url.lastIndexOf('/') + 1);
-        if (!audio.containsKey(name)) {
-            req.json(404, Map.of("detail", "Audio file not found: " + name));
+        if (!timeline.isArray() || timeline.isEmpty()) {
+            req.json(500, Map.of("detail", "Failed to export video: (400, 'Empty timeline')"));
             return;
         }
         if (fault(req, "export", faults.textOf(audio.get(name)))) {

@@ -13,6 +13,26 @@ final class Multipart {
         String text() {
             return new String(content, StandardCharsets.UTF_8);
         }
+
+        /** The field as a form parser decodes it: with the charset the request declared (Starlette's way). */
+        String text(java.nio.charset.Charset charset) {
+            return new String(content, charset);
+        }
+    }
+
+    private static final Pattern CHARSET = Pattern.compile("charset=\"?([^\";]+)\"?", Pattern.CASE_INSENSITIVE);
+
+    /** The charset a multipart request's Content-Type declares, UTF-8 when it declares none. */
+    static java.nio.charset.Charset charset(String contentType) {
+        Matcher m = contentType == null ? null : CHARSET.matcher(contentType);
+        if (m != null && m.find()) {
+            try {
+                return java.nio.charset.Charset.forName(m.group(1).trim());
+            } catch (IllegalArgumentException unknown) {
+                return StandardCharsets.UTF_8;
+            }
+        }
+        return StandardCharsets.UTF_8;
     }
 
     private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");

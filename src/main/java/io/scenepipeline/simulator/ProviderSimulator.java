@@ -32,6 +32,9 @@ public final class ProviderSimulator implements AutoCloseable {
     private final ReplicateSimulator replicate;
     private final ElevenLabsSimulator elevenLabs;
     private final FaceRigSimulator faceRig;
+    /** face_rig servers beyond the first (which shares the main port), each on a port of its own. */
+    private final java.util.List<HttpServer> extraFaceRigServers = new java.util.ArrayList<>();
+    private final java.util.List<FaceRigSimulator> faceRigs = new java.util.ArrayList<>();
 
     private ProviderSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
@@ -54,13 +57,73 @@ public final class ProviderSimulator implements AutoCloseable {
         this.replicate = new ReplicateSimulator(base, settings, faults);
         this.elevenLabs = new ElevenLabsSimulator(faults, settings);
         this.faceRig = new FaceRigSimulator(faults, settings);
+        faceRigs.add(faceRig);
         server.createContext("/", this::handle);
+        for (int i = 2; i <= Math.max(1, settings.facerigServers()); i++) {
+            FaceRigSimulator rig = new FaceRigSimulator(faults, settings);
+            HttpServer extra = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            extra.setExecutor(executor);
+            extra.createContext("/", exchange -> handleFaceRig(rig, exchange));
+            faceRigs.add(rig);
+            extraFaceRigServers.add(extra);
+        }
+    }
+
+    private void handleFaceRig(FaceRigSimulator rig, HttpExchange exchange) throws IOException {
+        try {
+            SimRequest req = new SimRequest(exchange, baseUrl());
+            if (!rig.handle(req)) {
+                req.json(404, Map.of("detail", "Not Found"));
+            }
+        } catch (SimRequest.SimulatedDisconnect e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("simulator error on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+            throw e;
+        }
+    }
+
+    /** The base URLs of the simulated face_rig servers, the first being {@link #baseUrl()}. */
+    public java.util.List<String> facerigUrls() {
+        java.util.List<String> urls = new java.util.ArrayList<>(java.util.List.of(baseUrl()));
+        extraFaceRigServers.forEach(x -> urls.add("http://" + x.getAddress().getAddress().getHostAddress() + ":" + x.getAddress().getPort()));
+        return urls;
+    }
+
+    /** Stops a simulated face_rig server (1-based, not the first): its port refuses connections from now on. */
+    public void stopFaceRig(int number) {
+        if (number < 2 || number > faceRigs.size()) {
+            throw new IllegalArgumentException("face_rig server " + number + " cannot be stopped on its own");
+        }
+        extraFaceRigServers.get(number - 2).stop(0);
+    }
+
+    /** The transcripts every simulated face_rig server's aligner was given, as the server decoded them. */
+    public java.util.List<String> alignedTranscripts() {
+        return faceRigs.stream().flatMap(r -> r.transcripts().stream()).toList();
+    }
+
+    /** Makes a simulated face_rig server (1-based) forget its uploaded audio, as a restarted server would. */
+    public void forgetFaceRigAudio(int number) {
+        faceRigs.get(number - 1).forgetAudio();
+    }
+
+    /** Requests each simulated face_rig server has served, by its base URL. */
+    public Map<String, Map<String, Integer>> facerigCounts() {
+        Map<String, Map<String, Integer>> out = new java.util.LinkedHashMap<>();
+        java.util.List<String> urls = facerigUrls();
+        for (int i = 0; i < faceRigs.size(); i++) {
+            out.put(urls.get(i), faceRigs.get(i).counts());
+        }
+        return out;
     }
 
     public static ProviderSimulator start(SimulatorSettings settings) throws IOException {
         ProviderSimulator sim = new ProviderSimulator(settings);
         sim.server.start();
-        LOG.info("Provider simulator listening on {}", sim.baseUrl());
+        sim.extraFaceRigServers.forEach(HttpServer::start);
+        LOG.info("Provider simulator listening on {}{}", sim.baseUrl(), sim.faceRigs.size() == 1 ? ""
+                : " (face_rig also on " + String.join(", ", sim.facerigUrls().subList(1, sim.faceRigs.size())) + ")");
         return sim;
     }
 
@@ -74,7 +137,9 @@ public final class ProviderSimulator implements AutoCloseable {
     public Map<String, Integer> requestCounts() {
         Map<String, Integer> counts = new java.util.TreeMap<>(replicate.counts());
         counts.putAll(elevenLabs.counts());
-        counts.putAll(faceRig.counts());
+        for (FaceRigSimulator rig : faceRigs) {
+            rig.counts().forEach((k, v) -> counts.merge(k, v, Integer::sum));
+        }
         return counts;
     }
 
@@ -85,7 +150,8 @@ public final class ProviderSimulator implements AutoCloseable {
                 sleep(settings.latencyMs());
             }
             if (req.path.equals("/_simulator/requests")) {
-                req.json(200, Map.of("requests", requestCounts(), "creates_by_input", replicate.createsByInput()));
+                req.json(200, Map.of("requests", requestCounts(), "creates_by_input", replicate.createsByInput(),
+                        "facerig_servers", facerigCounts()));
                 return;
             }
             boolean handled = req.path.startsWith("/v1/text-to-speech/") ? elevenLabs.handle(req)
@@ -113,6 +179,7 @@ public final class ProviderSimulator implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        extraFaceRigServers.forEach(x -> x.stop(0));
         executor.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);

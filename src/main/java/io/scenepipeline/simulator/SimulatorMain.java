@@ -48,9 +48,12 @@ public final class SimulatorMain {
                 Double.parseDouble(System.getProperty("simulator.fault-rate", String.valueOf(d.faultRate()))),
                 Long.getLong("simulator.file-ttl", d.fileTtlMs()),
                 Long.getLong("simulator.stall-ms", d.stallMs()), latencies(), Boolean.getBoolean("simulator.fast-media"),
-                Long.getLong("simulator.clip-bytes", 0));
+                Long.getLong("simulator.clip-bytes", 0), Integer.getInteger("simulator.facerig-servers", 1));
         ProviderSimulator simulator = ProviderSimulator.start(settings);
         System.out.println(simulator.baseUrl());
+        if (settings.facerigServers() > 1) {
+            System.out.println("facerig.base-url=" + String.join(",", simulator.facerigUrls()));
+        }
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

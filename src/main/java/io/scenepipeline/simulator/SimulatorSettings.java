@@ -10,12 +10,23 @@ package io.scenepipeline.simulator;
  *                     runs), {@code tts}, {@code upload}, {@code align}, {@code emotions}, {@code export} (ms)
  * @param fastMedia    tiny stand-in media instead of rendered ones (for benchmarks: no encoding cost)
  * @param clipBytes    when &gt; 0, every clip is served as a stream of this many bytes (large-download tests)
+ * @param facerigServers how many face_rig servers to simulate, each on its own port and one call at a time
  */
 public record SimulatorSettings(long predictionMs, long latencyMs, double faultRate, long fileTtlMs, long stallMs,
-                                java.util.Map<String, Long> latencies, boolean fastMedia, long clipBytes) {
+                                java.util.Map<String, Long> latencies, boolean fastMedia, long clipBytes, int facerigServers) {
 
     public SimulatorSettings(long predictionMs, long latencyMs, double faultRate, long fileTtlMs, long stallMs) {
-        this(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, java.util.Map.of(), false, 0);
+        this(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, java.util.Map.of(), false, 0, 1);
+    }
+
+    public SimulatorSettings(long predictionMs, long latencyMs, double faultRate, long fileTtlMs, long stallMs,
+                             java.util.Map<String, Long> latencies, boolean fastMedia, long clipBytes) {
+        this(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, latencies, fastMedia, clipBytes, 1);
+    }
+
+    /** The same settings with {@code n} simulated face_rig servers. */
+    public SimulatorSettings withFacerigServers(int n) {
+        return new SimulatorSettings(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, latencies, fastMedia, clipBytes, n);
     }
 
     public static SimulatorSettings defaults() {

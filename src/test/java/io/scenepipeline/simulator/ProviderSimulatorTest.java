@@ -117,18 +117,68 @@ class ProviderSimulatorTest {
     }
 
     @Test
-    void should_answer_face_rig_errors_like_fastapi() throws Exception {
-        HttpResponse<String> empty = send(post("/export-video", "{\"combined_timeline\":[],\"audio_url\":\"/audio/x.wav\"}").build());
+    void should_answer_face_rig_errors_as_the_real_server_does() throws Exception {
         HttpResponse<String> unknownAudio = send(post("/export-video",
-                "{\"combined_timeline\":[{\"time_ms\":0,\"target_expr\":\"neutral\"}],\"audio_url\":\"/audio/nope.wav\"}").build());
+                "{\"combined_timeline\":[{\"time_ms\":0,\"target_expr\":\"neutral\"}],\"audio_url\":\"/audio/nope.wav\",\"format\":\"mp4\"}").build());
+        HttpResponse<String> empty = send(post("/export-video", "{\"combined_timeline\":[],\"format\":\"mp4\"}").build());
+        HttpResponse<String> noFormat = send(post("/export-video",
+                "{\"combined_timeline\":[{\"time_ms\":0,\"target_expr\":\"neutral\"}],\"audio_url\":\"/audio/x.wav\"}").build());
         HttpResponse<String> missing = send(post("/generate-emotions", "{\"transcript\":\"x\"}").build());
 
-        assertThat(empty.statusCode()).isEqualTo(400);
-        assertThat(empty.body()).isEqualTo("{\"detail\":\"Empty timeline\"}");
-        assertThat(unknownAudio.statusCode()).isEqualTo(404);
-        assertThat(unknownAudio.body()).contains("Audio file not found: nope.wav");
+        // its own 404 and 400 are raised inside try/except: they arrive as 500s
+        assertThat(unknownAudio.statusCode()).isEqualTo(500);
+        assertThat(unknownAudio.body()).isEqualTo("{\"detail\":\"Failed to export video: (404, 'Audio file not found: nope.wav')\"}");
+        assertThat(empty.statusCode()).isEqualTo(500);
+        assertThat(empty.body()).isEqualTo("{\"detail\":\"Failed to export video: (400, 'Empty timeline')\"}");
+        assertThat(noFormat.statusCode()).isEqualTo(422);
+        assertThat(noFormat.body()).contains("\"loc\":[\"body\",\"format\"]").contains("value_error.missing");
         assertThat(missing.statusCode()).isEqualTo(422);
-        assertThat(missing.body()).contains("value_error.missing");
+    }
+
+    @Test
+    void should_decode_form_fields_with_the_charset_the_request_declares() throws Exception {
+        byte[] utf8 = "Señor".getBytes(StandardCharsets.UTF_8);
+        String before = "--b\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n";
+        byte[] wav = Wav.fromPcm16(new byte[3200], 16000);
+        String middle = "\r\n--b\r\nContent-Disposition: form-data; name=\"transcript\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n";
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(before.getBytes(StandardCharsets.ISO_8859_1));
+        body.write(wav);
+        body.write(middle.getBytes(StandardCharsets.ISO_8859_1));
+        body.write(utf8);
+        body.write("\r\n--b--\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        int before1 = sim.alignedTranscripts().size();
+
+        for (String declared : new String[] {"; charset=ISO-8859-1", "; charset=UTF-8"}) {
+            send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/generate-alignment"))
+                    .header("Content-Type", "multipart/form-data" + declared + "; boundary=b")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+        }
+
+        assertThat(sim.alignedTranscripts().subList(before1, before1 + 2)).containsExactly("SeÃ±or", "Señor");
+    }
+
+    @Test
+    void should_do_one_face_rig_call_at_a_time_health_included() throws Exception {
+        ProviderSimulator slow = ProviderSimulator.start(new SimulatorSettings(0, 0, 0, 60_000, 1_000,
+                java.util.Map.of("emotions", 600L), true, 0));
+        try {
+            String body = "{\"transcript\":\"x\",\"phoneme_timeline\":[],\"total_duration_ms\":1000}";
+            long start = System.nanoTime();
+            var first = http.sendAsync(HttpRequest.newBuilder(URI.create(slow.baseUrl() + "/generate-emotions"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> slow.requestCounts().getOrDefault("facerig.emotions", 0) == 1);
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(slow.baseUrl() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long healthAfter = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(first.get().statusCode()).isEqualTo(200);
+            assertThat(healthAfter).as("health answered only once the running call ended").isGreaterThanOrEqualTo(550);
+        } finally {
+            slow.close();
+        }
     }
 
     private static HttpRequest.Builder post(String path, String json) {

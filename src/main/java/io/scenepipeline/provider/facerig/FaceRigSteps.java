@@ -60,7 +60,8 @@ public final class FaceRigSteps {
 
     /** The multipart form of every face_rig upload: declared UTF-8, which the server decodes its text fields with. */
     private static MultipartEntityBuilder form() {
-        return MultipartEntityBuilder.create().setCharset(StandardCharsets.UTF_8);
+        return MultipartEntityBuilder.create().setCharset(StandardCharsets.UTF_8)
+                .setContentType(ContentType.MULTIPART_FORM_DATA.withCharset(StandardCharsets.UTF_8));
     }
 
     public void prepareAlignment(Exchange exchange) throws IOException {
