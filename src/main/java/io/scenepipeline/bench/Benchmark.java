@@ -42,13 +42,19 @@ public final class Benchmark {
     }
 
     record Scenario(String name, int scenes, int concurrency, boolean faceRig, Map<String, Long> latencies, long poll,
-                    double faultRate, long redeliveryDelay, int maxRedeliveries, String promptSuffix, String note) {
+                    double faultRate, long redeliveryDelay, int maxRedeliveries, String promptSuffix, String note, int facerigServers) {
+        Scenario(String name, int scenes, int concurrency, boolean faceRig, Map<String, Long> latencies, long poll,
+                 double faultRate, long redeliveryDelay, int maxRedeliveries, String promptSuffix, String note) {
+            this(name, scenes, concurrency, faceRig, latencies, poll, faultRate, redeliveryDelay, maxRedeliveries, promptSuffix, note, 1);
+        }
     }
 
     public static void main(String[] args) throws Exception {
         List<String> only = List.of(args);
         Files.createDirectories(ROOT);
         Map<String, Long> lat = Map.of("image", 300L, "video", 2000L, "tts", 200L, "align", 500L, "emotions", 300L, "export", 800L);
+        Map<String, Long> faceRigHeavy = Map.of("image", 300L, "video", 1000L, "tts", 200L, "upload", 100L, "align", 500L,
+                "emotions", 300L, "export", 700L);
         List<Scenario> scenarios = List.of(
                 new Scenario("baseline-12", 12, 12, true, lat, 100, 0, 200, 2, "", "12 scenes, no faults, concurrency 12"),
                 new Scenario("sequential-12", 12, 1, true, lat, 100, 0, 200, 2, "", "the same, one scene at a time"),
@@ -59,6 +65,9 @@ public final class Benchmark {
                 new Scenario("backoff-200", 200, 200, false, Map.of(), 100, 0, 2000, 2, " [sim:image-503x2] [sim:video-503x2]",
                         "200 scenes in flight, every create fails twice, redeliveryDelay 2 s, face_rig off, worker-threads 8"),
                 new Scenario("zero-latency-200", 200, 16, false, Map.of(), 1, 0, 200, 2, "", "zero-latency simulator, 200 scenes, face_rig off"),
+                new Scenario("facerig-1", 12, 12, true, faceRigHeavy, 100, 0, 200, 2, "",
+                        "12 scenes, face_rig 1.6 s of work per scene, one face_rig server (one call at a time)", 1),
+                new Scenario("facerig-3", 12, 12, true, faceRigHeavy, 100, 0, 200, 2, "", "the same on three face_rig servers", 3),
                 new Scenario("zero-latency-seq", 200, 1, false, Map.of(), 1, 0, 200, 2, "",
                         "the same one scene at a time: routing overhead without CPU contention"));
         List<Map<String, Object>> results = new ArrayList<>();
@@ -92,6 +101,7 @@ public final class Benchmark {
         Map<String, Object> speedups = new LinkedHashMap<>();
         speedup(results, "baseline-12", "sequential-12", speedups);
         speedup(results, "visual-12", "visual-seq-12", speedups);
+        faceRigSpeedup(results, speedups);
         AtomicFiles.write(ROOT.resolve("results.json"), Json.pretty(Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "scenarios", results, "speedups", speedups)));
         System.out.println("\nwritten to " + ROOT.resolve("results.json"));
@@ -116,6 +126,19 @@ public final class Benchmark {
                 ((Number) p.get("critical_path_ms")).longValue() / 1000.0);
     }
 
+    /** One face_rig server against three: makespans, and each against the providers' bound. */
+    private static void faceRigSpeedup(List<Map<String, Object>> results, Map<String, Object> out) {
+        Map<String, Object> one = results.stream().filter(r -> "facerig-1".equals(r.get("scenario"))).findFirst().orElse(null);
+        Map<String, Object> three = results.stream().filter(r -> "facerig-3".equals(r.get("scenario"))).findFirst().orElse(null);
+        if (one == null || three == null || !one.containsKey("makespan_ms") || !three.containsKey("makespan_ms")) {
+            return;
+        }
+        double got = ((Number) one.get("makespan_ms")).doubleValue() / ((Number) three.get("makespan_ms")).doubleValue();
+        out.put("facerig-1 / facerig-3", Map.of("speedup", got, "ratio_1", one.get("ratio"), "ratio_3", three.get("ratio")));
+        System.out.printf(Locale.ROOT, "speedup facerig-1 -> facerig-3: %.2fx (goal >= 2.5x); makespan / bound %.2f with one server "
+                + "(goal <= 1.15), %.2f with three (goal <= 1.25)%n", got, (Double) one.get("ratio"), (Double) three.get("ratio"));
+    }
+
     private static void print(Map<String, Object> r) {
         System.out.printf(Locale.ROOT, "%-18s %6s %5s %10s %10s %7s %7s %7s %8s %9s  %s%n", r.get("scenario"), r.getOrDefault("scenes", ""),
                 r.getOrDefault("concurrency", ""), ms(r.get("makespan_ms")), ms(r.get("critical_path_ms")),
@@ -130,10 +153,11 @@ public final class Benchmark {
     static Map<String, Object> run(Scenario s) throws Exception {
         Path dir = ROOT.resolve(s.name());
         AtomicFiles.deleteTree(dir);
-        SimulatorSettings sim = new SimulatorSettings(0, 0, s.faultRate(), 3_600_000, 70_000, s.latencies(), true, 0);
+        SimulatorSettings sim = new SimulatorSettings(0, 0, s.faultRate(), 3_600_000, 70_000, s.latencies(), true, 0, s.facerigServers());
         CallGaps gaps = new CallGaps(Math.max(1, s.poll()));
         try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
-            Main main = pipeline(dir, simulator.baseUrl(), s.concurrency(), s.faceRig(), s.poll(), s.redeliveryDelay(), s.maxRedeliveries(),
+            Main main = pipeline(dir, simulator.baseUrl(), String.join(",", simulator.facerigUrls()), s.concurrency(), s.faceRig(), s.poll(),
+                    s.redeliveryDelay(), s.maxRedeliveries(),
                     s.name().startsWith("backoff") ? Integer.getInteger("bench.backoff-workers", 8) : 16, gaps);
             long start = System.nanoTime();
             drop(dir, "bench", plan(s.scenes(), s.promptSuffix()));
@@ -203,7 +227,8 @@ public final class Benchmark {
             visual += 2 * (s.redeliveryDelay() + 2 * s.redeliveryDelay());
         }
         long visualBound = waves * visual;
-        long narrationBound = tts + s.scenes() * faceRig;
+        // face_rig: each server does one call at a time; the scenes' face_rig work is shared among the servers
+        long narrationBound = tts + (s.scenes() + s.facerigServers() - 1) / s.facerigServers() * faceRig;
         return Math.max(visualBound, narrationBound);
     }
 
@@ -235,10 +260,10 @@ public final class Benchmark {
 
     static Main pipeline(Path dir, String base, int concurrency, boolean faceRig, long poll, long delay, int retries,
                          int workers) throws Exception {
-        return pipeline(dir, base, concurrency, faceRig, poll, delay, retries, workers, null);
+        return pipeline(dir, base, base, concurrency, faceRig, poll, delay, retries, workers, null);
     }
 
-    static Main pipeline(Path dir, String base, int concurrency, boolean faceRig, long poll, long delay, int retries,
+    static Main pipeline(Path dir, String base, String facerigUrls, int concurrency, boolean faceRig, long poll, long delay, int retries,
                          int workers, CallGaps gaps) throws Exception {
         Properties p = new Properties();
         p.setProperty("pipeline.inbox", dir.resolve("inbox").toString());
@@ -262,9 +287,10 @@ public final class Benchmark {
             p.setProperty("retry." + c + ".redeliveryDelay", String.valueOf(delay));
             p.setProperty("retry." + c + ".maximumRedeliveries", String.valueOf(retries));
         }
-        for (String k : new String[] {"replicate.base-url", "elevenlabs.base-url", "facerig.base-url"}) {
-            p.setProperty(k, base);
-        }
+        p.setProperty("replicate.base-url", base);
+        p.setProperty("elevenlabs.base-url", base);
+        p.setProperty("facerig.base-url", facerigUrls);
+        p.setProperty("elevenlabs.max-concurrent", String.valueOf(Math.max(2, Math.min(100, concurrency))));
         p.setProperty("replicate.api-token", "bench-token");
         p.setProperty("elevenlabs.api-key", "bench-key");
         p.setProperty("camel.main.configuration-classes", "io.scenepipeline.config.PipelineConfiguration");
