@@ -1,18 +1,13 @@
 package io.scenepipeline.config;
 
 import io.scenepipeline.provider.replicate.ReplicateModel;
-import io.scenepipeline.retry.Backoff;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** Reads and checks single setting values; every message names the key (used by every group of settings). */
 public record SettingsReader(Function<String, String> lookup) {
-
 
     public String required(String key) {
         String v = lookup.apply(key);
