@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line (interface.md §2): {@code [--simulate] [--once] [plan.json …]}.
+ * The command line (docs/settings.md): {@code [--simulate] [--once] [plan.json …]}.
  *
  * @param simulate run against the built-in provider simulator
  * @param once     process what is in the inbox, then exit

@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The scene-pipeline command (interface.md §2). Boots camel-main with the working directory's settings, and adds
+ * The scene-pipeline command (docs/settings.md). Boots camel-main with the working directory's settings, and adds
  * only what the CLI needs: {@code --simulate}, {@code --once} and plan files to submit.
  */
 public final class ScenePipelineApp {

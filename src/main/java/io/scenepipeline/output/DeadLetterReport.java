@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code <plan>.error.json} beside a dead-lettered plan (interface.md §4). */
+/** The {@code <plan>.error.json} beside a dead-lettered plan (docs/outputs.md). */
 public final class DeadLetterReport {
 
     private DeadLetterReport() {

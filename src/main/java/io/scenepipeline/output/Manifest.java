@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code manifest.json} of a finished plan (interface.md §4). */
+/** The {@code manifest.json} of a finished plan (docs/outputs.md). */
 public final class Manifest {
 
     private Manifest() {

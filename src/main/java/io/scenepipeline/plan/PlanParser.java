@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a plan file's bytes into a {@link ScenePlan}, checking every rule of interface.md §3 and reporting
+ * Reads a plan file's bytes into a {@link ScenePlan}, checking every rule of docs/plan-format.md and reporting
  * every problem at once, each as {@code field.path: reason}.
  */
 public final class PlanParser {

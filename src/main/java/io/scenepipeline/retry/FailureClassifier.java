@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * Decides whether a failed provider call is worth repeating, by the exception's type and the HTTP status only,
- * never by searching message text (interface.md §5).
+ * never by searching message text (docs/retries.md).
  *
  * <p>Retryable: connection refused or reset ({@link SocketException}, which includes
  * {@link java.net.ConnectException}), no response ({@link NoHttpResponseException}), connect or read timeout

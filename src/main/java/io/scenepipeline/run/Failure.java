@@ -1,7 +1,7 @@
 package io.scenepipeline.run;
 
 /**
- * Why a plan stopped: the facts of the dead-letter report (interface.md §4).
+ * Why a plan stopped: the facts of the dead-letter report (docs/outputs.md).
  *
  * @param stage       {@code validation} or a step name
  * @param sceneNumber the scene, or null

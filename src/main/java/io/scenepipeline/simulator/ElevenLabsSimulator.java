@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** ElevenLabs text-to-speech (providers.md §2): WAV or PCM audio whose length follows the text. */
+/** ElevenLabs text-to-speech (docs/providers.md, ElevenLabs): WAV or PCM audio whose length follows the text. */
 final class ElevenLabsSimulator {
 
     private static final Pattern TTS = Pattern.compile("/v1/text-to-speech/([^/]+)");

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The input schemas of the simulated models (providers.md §1.7), checked like Replicate does (422). */
+/** The input schemas of the simulated models (docs/providers.md, Replicate), checked like Replicate does (422). */
 final class ModelInputs {
 
     private ModelInputs() {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback HTTP server that speaks Replicate, ElevenLabs and face_rig as providers.md describes them, with real
+ * A loopback HTTP server that speaks Replicate, ElevenLabs and face_rig as docs/providers.md describes them, with real
  * media and fault injection ({@link Faults}). Used by {@code --simulate} and by tests; the pipeline only sees
  * base URLs.
  */

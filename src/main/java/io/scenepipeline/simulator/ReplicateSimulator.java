@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Replicate's predictions API (providers.md §1) and its output files. */
+/** Replicate's predictions API (docs/providers.md, Replicate) and its output files. */
 final class ReplicateSimulator {
 
     private static final Set<String> OFFICIAL = Set.of("google/imagen-3", "bytedance/seedance-1-pro", "bytedance/seedance-1-lite");

@@ -19,7 +19,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Never pay twice: the step journal across runs of a plan (interface.md §4, last paragraph). */
+/** Never pay twice: the step journal across runs of a plan (docs/recovery.md). */
 class ResumeTest extends PipelineTestSupport {
 
     @Test

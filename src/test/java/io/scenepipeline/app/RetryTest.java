@@ -16,7 +16,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Retries as interface.md §5 promises them, counted in requests the providers received. */
+/** Retries as docs/retries.md promises them, counted in requests the providers received. */
 class RetryTest extends PipelineTestSupport {
 
     @Test

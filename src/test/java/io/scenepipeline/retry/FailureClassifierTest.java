@@ -25,7 +25,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every case of interface.md §5, by type and status only. */
+/** Every case of docs/retries.md, by type and status only. */
 class FailureClassifierTest {
 
     private final FailureClassifier classifier = FailureClassifier.ofStatusList("408,429,500,502,503,504");

@@ -17,7 +17,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The simulator answers as providers.md says the real services do. */
+/** The simulator answers as docs/providers.md says the real services do. */
 class ProviderSimulatorTest {
 
     private static ProviderSimulator sim;

@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * ElevenLabs text-to-speech (providers.md §2): {@code POST /v1/text-to-speech/{voice_id}?output_format=wav_16000}
+ * ElevenLabs text-to-speech (docs/providers.md, ElevenLabs): {@code POST /v1/text-to-speech/{voice_id}?output_format=wav_16000}
  * with {@code xi-api-key}; the answer is stored as the scene's 16 kHz mono WAV, which face_rig's aligner needs.
  */
 public final class ElevenLabsSteps {

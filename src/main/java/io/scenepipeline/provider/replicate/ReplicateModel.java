@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The Replicate models the pipeline knows, with how each is created and what inputs it takes
- * (providers.md §1.2, §1.7). Official models run by name ({@code POST /v1/models/{owner}/{name}/predictions});
+ * (docs/providers.md, Replicate). Official models run by name ({@code POST /v1/models/{owner}/{name}/predictions});
  * community models need a pinned version ({@code POST /v1/predictions}).
  */
 public enum ReplicateModel {
