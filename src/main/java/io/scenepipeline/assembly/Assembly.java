@@ -8,21 +8,17 @@ import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +114,7 @@ public final class Assembly {
         if (earlier.isPresent()) {
             journal.restore(earlier.get(), target);
             run.assembly(result(seconds, pip, true, 0), FILE);
-            LOG.info("plan={} {} Assembly: {} taken from the journal ({} s of video)", run.planId(), stage(), FILE, format(seconds));
+            LOG.info("plan={} {} Assembly: {} taken from the journal ({} s of video)", run.planId(), stage(), FILE, FfmpegCommand.format(seconds));
             return;
         }
         Path scratch = Files.createDirectories(workDir.resolve("assembly")).resolve(run.planId() + "-" + java.util.UUID.randomUUID());
@@ -126,7 +122,7 @@ public final class Assembly {
         try {
             Path out = scratch.resolve("final.partial.mp4");
             Path stderr = scratch.resolve("ffmpeg.log");
-            List<String> command = command(parts, pip, out);
+            List<String> command = FfmpegCommand.of(settings, ffmpeg, parts, pip, out);
             Process process = new ProcessBuilder(command).directory(scratch.toFile())
                     .redirectErrorStream(false)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -145,8 +141,8 @@ public final class Assembly {
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             journal.record(key, "assembly", "ffmpeg", null, target, null, null, null, 1, tookMs);
             run.assembly(result(seconds, pip, false, tookMs), FILE);
-            LOG.info("plan={} {} Assembly: {} ({} s of video, {} scenes{}) in {} s", run.planId(), stage(), FILE, format(seconds), parts.size(),
-                    pip ? ", face_rig picture-in-picture" : "", format(tookMs / 1000.0));
+            LOG.info("plan={} {} Assembly: {} ({} s of video, {} scenes{}) in {} s", run.planId(), stage(), FILE, FfmpegCommand.format(seconds), parts.size(),
+                    pip ? ", face_rig picture-in-picture" : "", FfmpegCommand.format(tookMs / 1000.0));
         } finally {
             AtomicFiles.deleteTree(scratch);
         }
@@ -264,97 +260,12 @@ public final class Assembly {
         return k;
     }
 
-    /**
-     * The ffmpeg command line. Inputs: every clip, then every narration, then every face_rig video. One filter graph
-     * fits each clip to its scene's length (scale and pad to the output size, hold the last frame, trim), joins them,
-     * joins the narration (silence for a scene without any) and overlays the joined face_rig videos.
-     */
-    List<String> command(List<Part> parts, boolean pip, Path out) {
-        List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"));
-        for (Part p : parts) {
-            cmd.addAll(List.of("-i", p.clip().toAbsolutePath().toString()));
-        }
-        Map<Integer, Integer> audioInput = new LinkedHashMap<>();
-        int next = parts.size();
-        for (int i = 0; i < parts.size(); i++) {
-            if (parts.get(i).audio() != null) {
-                cmd.addAll(List.of("-i", parts.get(i).audio().toAbsolutePath().toString()));
-                audioInput.put(i, next++);
-            }
-        }
-        int firstFace = next;
-        if (pip) {
-            for (Part p : parts) {
-                cmd.addAll(List.of("-i", p.face().toAbsolutePath().toString()));
-            }
-        }
-        int w = settings.width();
-        int h = settings.height();
-        int fps = settings.fps();
-        int pipWidth = Math.max(2, (int) Math.round(w * settings.pipScale()) / 2 * 2);
-        StringBuilder g = new StringBuilder();
-        StringBuilder video = new StringBuilder();
-        StringBuilder audio = new StringBuilder();
-        StringBuilder faces = new StringBuilder();
-        for (int i = 0; i < parts.size(); i++) {
-            String d = format(parts.get(i).seconds());
-            g.append(String.format(Locale.ROOT, "[%d:v]scale=%d:%d:force_original_aspect_ratio=decrease,pad=%d:%d:(ow-iw)/2:(oh-ih)/2,"
-                    + "setsar=1,fps=%d,format=yuv420p,tpad=stop_mode=clone:stop_duration=%s,trim=duration=%s,setpts=PTS-STARTPTS[v%d];",
-                    i, w, h, w, h, fps, d, d, i));
-            video.append("[v").append(i).append(']');
-            Integer a = audioInput.get(i);
-            if (a != null) {
-                g.append(String.format(Locale.ROOT, "[%d:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad,"
-                        + "atrim=duration=%s,asetpts=PTS-STARTPTS[a%d];", a, d, i));
-            } else {
-                g.append(String.format(Locale.ROOT, "anullsrc=r=48000:cl=stereo,atrim=duration=%s,aformat=sample_fmts=fltp[a%d];", d, i));
-            }
-            audio.append("[a").append(i).append(']');
-            if (pip) {
-                g.append(String.format(Locale.ROOT, "[%d:v]scale=%d:-2,setsar=1,fps=%d,format=yuv420p,tpad=stop_mode=clone:stop_duration=%s,"
-                        + "trim=duration=%s,setpts=PTS-STARTPTS[f%d];", firstFace + i, pipWidth, fps, d, d, i));
-                faces.append("[f").append(i).append(']');
-            }
-        }
-        int n = parts.size();
-        g.append(video).append("concat=n=").append(n).append(":v=1:a=0[base];");
-        g.append(audio).append("concat=n=").append(n).append(":v=0:a=1[aout]");
-        String videoOut = "[base]";
-        if (pip) {
-            g.append(';').append(faces).append("concat=n=").append(n).append(":v=1:a=0[pip];");
-            g.append(String.format(Locale.ROOT, "[base][pip]overlay=x=W-w-%d:y=H-h-%d:shortest=1[vout]", settings.pipMargin(), settings.pipMargin()));
-            videoOut = "[vout]";
-        }
-        cmd.addAll(List.of("-filter_complex", g.toString(), "-map", videoOut, "-map", "[aout]",
-                "-c:v", "libx264", "-preset", settings.preset(), "-crf", String.valueOf(settings.crf()), "-pix_fmt", "yuv420p",
-                "-r", String.valueOf(fps), "-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", "-f", "mp4", out.toAbsolutePath().toString()));
-        return cmd;
-    }
-
-    /** A WAV file's length from its header (data chunk size over byte rate), without reading the samples. */
     static double wavSeconds(Path wav) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(wav.toFile(), "r")) {
-            byte[] head = new byte[(int) Math.min(f.length(), 4096)];
-            f.readFully(head);
-            ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-            if (head.length < 44 || head[0] != 'R' || head[1] != 'I' || head[2] != 'F' || head[3] != 'F') {
-                throw new AssemblyFailedException(wav.getFileName() + " is not a WAV file");
-            }
-            int byteRate = b.getInt(28);
-            int pos = 12;
-            while (pos + 8 <= head.length) {
-                long size = b.getInt(pos + 4) & 0xffffffffL;
-                if (head[pos] == 'd' && head[pos + 1] == 'a' && head[pos + 2] == 't' && head[pos + 3] == 'a') {
-                    long data = Math.min(size, f.length() - pos - 8);
-                    return byteRate > 0 ? data / (double) byteRate : 0;
-                }
-                pos += 8 + (int) size + (int) (size & 1);
-            }
-            throw new AssemblyFailedException(wav.getFileName() + " has no data chunk");
+        try {
+            return io.scenepipeline.support.Wav.seconds(wav);
+        } catch (IOException notAWav) {
+            throw new AssemblyFailedException(notAWav.getMessage());
         }
     }
 
-    private static String format(double seconds) {
-        return String.format(Locale.ROOT, "%.3f", seconds).replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
 }

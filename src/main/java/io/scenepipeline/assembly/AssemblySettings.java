@@ -1,7 +1,7 @@
 package io.scenepipeline.assembly;
 
-import io.scenepipeline.config.SettingsException;
-import io.scenepipeline.config.SettingsReader;
+import io.scenepipeline.support.SettingsException;
+import io.scenepipeline.support.SettingsReader;
 
 import java.util.List;
 import java.util.function.Function;

@@ -2,7 +2,7 @@ package io.scenepipeline.cli;
 
 import io.scenepipeline.config.PipelineConfiguration;
 import io.scenepipeline.config.PipelineSettings;
-import io.scenepipeline.config.SettingsException;
+import io.scenepipeline.support.SettingsException;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;

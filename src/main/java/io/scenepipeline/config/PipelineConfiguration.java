@@ -1,19 +1,24 @@
 package io.scenepipeline.config;
 
+import io.scenepipeline.support.SettingsException;
+
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
+import io.scenepipeline.provider.replicate.PredictionAdoption;
 import io.scenepipeline.provider.replicate.PredictionCancel;
+import io.scenepipeline.provider.replicate.PredictionOutputs;
+import io.scenepipeline.provider.replicate.PredictionPolls;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
 import io.scenepipeline.assembly.Assembly;
 import io.scenepipeline.assembly.AssemblySettings;
-import io.scenepipeline.inbox.InboxErrors;
-import io.scenepipeline.inbox.InboxGuard;
-import io.scenepipeline.inbox.InboxSettings;
-import io.scenepipeline.inbox.PlanDeadLetter;
-import io.scenepipeline.inbox.PlanIntake;
-import io.scenepipeline.inbox.PlanReadLock;
-import io.scenepipeline.inbox.ShutdownWatch;
+import io.scenepipeline.lifecycle.InboxErrors;
+import io.scenepipeline.lifecycle.InboxGuard;
+import io.scenepipeline.lifecycle.InboxSettings;
+import io.scenepipeline.lifecycle.PlanDeadLetter;
+import io.scenepipeline.lifecycle.PlanIntake;
+import io.scenepipeline.lifecycle.PlanReadLock;
+import io.scenepipeline.lifecycle.ShutdownWatch;
 import io.scenepipeline.observe.BreakerHealthCheck;
 import io.scenepipeline.observe.DeadLettersHealthCheck;
 import io.scenepipeline.observe.FoldersHealthCheck;
@@ -21,7 +26,7 @@ import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.StepFailureHandler;
-import io.scenepipeline.run.PlanLifecycle;
+import io.scenepipeline.lifecycle.PlanLifecycle;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.state.PlanRecovery;
 import io.scenepipeline.state.StepJournal;
@@ -114,9 +119,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         Assembly assembly = new Assembly(AssemblySettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null)),
                 journal, settings.work(), settings.faceRigEnabled());
         registry.bind("assembly", assembly);
-        registry.bind("planLifecycle", new PlanLifecycle(settings, stats, breaker, metrics, assembly.active()));
+        registry.bind("planLifecycle", new PlanLifecycle(settings.outbox(), settings.work(), settings.faceRigEnabled(), stats, breaker,
+                metrics, assembly.active()));
         InboxSettings inbox = InboxSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
-        PlanIntake intake = new PlanIntake(settings, metrics);
+        PlanIntake intake = new PlanIntake(settings.work(), settings.limits().maxPlanBytes(), new io.scenepipeline.plan.PlanParser(
+                settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics);
         registry.bind("planIntake", intake);
         ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.work()), intake);
         context.getManagementStrategy().addEventNotifier(shutdown);
@@ -142,10 +149,13 @@ public class PipelineConfiguration implements CamelConfiguration {
             health.register(registry.lookupByName("dead-letters-health-check"));
         }
         registry.bind("journal", journal);
-        ReplicateSteps replicate = new ReplicateSteps(settings, journal);
+        ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal);
         registry.bind("replicate", replicate);
-        registry.bind("replicateCancel", new PredictionCancel(settings, replicate));
-        registry.bind("elevenlabs", new ElevenLabsSteps(settings, journal));
+        registry.bind("replicateCancel", new PredictionCancel(settings.replicate(), replicate));
+        registry.bind("replicateAdoption", new PredictionAdoption(settings.replicate(), replicate));
+        registry.bind("replicatePolls", new PredictionPolls(settings.replicate(), replicate));
+        registry.bind("replicateOutputs", new PredictionOutputs(settings.replicate(), journal, replicate));
+        registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal));
         registry.bind("facerig", new FaceRigSteps(journal));
 
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context

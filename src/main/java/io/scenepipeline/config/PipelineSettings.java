@@ -1,6 +1,11 @@
 package io.scenepipeline.config;
 
+import io.scenepipeline.support.SettingsReader;
+import io.scenepipeline.support.SettingsException;
+
+import io.scenepipeline.provider.elevenlabs.ElevenLabsSettings;
 import io.scenepipeline.provider.replicate.ReplicateModel;
+import io.scenepipeline.provider.replicate.ReplicateSettings;
 import io.scenepipeline.retry.Backoff;
 
 import java.net.URI;
@@ -79,8 +84,8 @@ public record PipelineSettings(
                 r.url("replicate.base-url"), r.secret("replicate.api-token", "REPLICATE_API_TOKEN"),
                 Arrays.stream(r.required("replicate.download-hosts").split(",")).map(String::trim)
                         .map(h -> h.toLowerCase(java.util.Locale.ROOT)).filter(h -> !h.isEmpty()).toList(),
-                r.model("replicate.image-model", ReplicateModel.Kind.IMAGE),
-                r.model("replicate.video-model", ReplicateModel.Kind.VIDEO),
+                model(r, "replicate.image-model", ReplicateModel.Kind.IMAGE),
+                model(r, "replicate.video-model", ReplicateModel.Kind.VIDEO),
                 r.longValue("replicate.poll-interval", 1), r.longValue("replicate.prediction-timeout", 1),
                 Arrays.stream(r.required("replicate.transient-errors").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 r.oneOf("replicate.video-resolution", List.of("480p", "720p", "1080p")),
@@ -96,5 +101,24 @@ public record PipelineSettings(
                 r.integer("replicate.max-creates-per-minute", 1, 100_000),
                 r.integer("pipeline.breaker.failures", 0, 10_000), r.duration("pipeline.breaker.window"),
                 r.duration("pipeline.breaker.half-open-after"));
+    }
+
+    private static ReplicateModel model(SettingsReader r, String key, ReplicateModel.Kind kind) {
+        String v = r.required(key);
+        return ReplicateModel.byName(v).filter(m -> m.kind() == kind).orElseThrow(() -> new SettingsException(
+                key + ": unknown " + kind.name().toLowerCase(java.util.Locale.ROOT) + " model '" + v + "'; known: "
+                        + String.join(", ", ReplicateModel.names(kind))));
+    }
+
+    /** The Replicate steps' share of the settings. */
+    public ReplicateSettings replicate() {
+        return new ReplicateSettings(replicateBaseUrl, replicateToken, imageModel, videoModel, predictionTimeout, transientErrors,
+                videoResolution, maxInlineImageBytes, downloadHosts, limits.maxDownloadBytes(), limits.maxDataUriBytes(),
+                imageRetryComponent());
+    }
+
+    /** The narration step's share of the settings. */
+    public ElevenLabsSettings elevenlabs() {
+        return new ElevenLabsSettings(elevenlabsKey, voiceId, elevenlabsModel, elevenlabsOutputFormat);
     }
 }

@@ -1,5 +1,7 @@
 package io.scenepipeline.observe;
 
+import io.scenepipeline.run.Steps;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,7 +9,8 @@ import io.micrometer.core.instrument.Timer;
 import io.scenepipeline.provider.replicate.PredictionFailedException;
 import io.scenepipeline.provider.replicate.PredictionTimeoutException;
 import io.scenepipeline.retry.FailureClassifier;
-import io.scenepipeline.retry.TruncatedDownloadException;
+import io.scenepipeline.retry.RetryEvents;
+import io.scenepipeline.provider.TruncatedDownloadException;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.support.MalformedResponseException;
 
@@ -26,16 +29,16 @@ import java.util.function.Supplier;
  * {@code scene_pipeline_step_duration_seconds}) and what is in flight ({@code scene_pipeline_plans_in_flight},
  * {@code scene_pipeline_scenes_in_flight}, {@code scene_pipeline_breaker_open}).
  */
-public final class PipelineMetrics {
+public final class PipelineMetrics implements RetryEvents {
 
     /** One attempt of a provider step succeeded. */
     public static final String SUCCESS = "success";
     /** One attempt failed and will be retried. */
     public static final String RETRIED = "retried";
     /** Failed with an error no retry can fix. */
-    public static final String FAILED_PERMANENT = "failed_permanent";
+    public static final String FAILED_PERMANENT = RetryEvents.FAILED_PERMANENT;
     /** Failed on its last allowed attempt. */
-    public static final String FAILED_EXHAUSTED = "failed_exhausted";
+    public static final String FAILED_EXHAUSTED = RetryEvents.FAILED_EXHAUSTED;
 
     private final MeterRegistry registry;
     private final AtomicInteger plansInFlight = new AtomicInteger();
@@ -56,12 +59,14 @@ public final class PipelineMetrics {
     }
 
     /** An attempt of a provider step ended with {@code outcome} (one of the constants above). */
+    @Override
     public void call(String provider, String step, String outcome) {
         Counter.builder("scene.pipeline.provider.calls").description("Provider step attempts by outcome")
                 .tag("provider", provider).tag("step", step).tag("outcome", outcome).register(registry).increment();
     }
 
     /** A failed attempt that will be retried, with why. */
+    @Override
     public void retry(String provider, String step, Throwable failure) {
         call(provider, step, RETRIED);
         Counter.builder("scene.pipeline.retries").description("Retries of provider steps by reason")

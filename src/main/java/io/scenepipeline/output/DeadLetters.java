@@ -1,5 +1,7 @@
 package io.scenepipeline.output;
 
+import io.scenepipeline.support.AtomicFiles;
+
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.SafeText;

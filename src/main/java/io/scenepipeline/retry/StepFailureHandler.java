@@ -1,7 +1,5 @@
 package io.scenepipeline.retry;
 
-import io.scenepipeline.observe.PipelineMetrics;
-
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.run.Failure;
 import io.scenepipeline.run.PlanRun;
@@ -34,18 +32,18 @@ public final class StepFailureHandler implements Processor {
     private final FailureClassifier classifier;
     private final Secrets secrets;
     private final ProviderBreaker breaker;
-    private final PipelineMetrics metrics;
+    private final RetryEvents metrics;
 
     /** Told of every failed call first (face_rig's server pool sets a server aside that lost a connection). */
     private final java.util.function.BiConsumer<Exchange, Throwable> listener;
 
     public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
-                              PipelineMetrics metrics) {
+                              RetryEvents metrics) {
         this(component, backoff, classifier, secrets, breaker, metrics, (exchange, failure) -> { });
     }
 
     public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
-                              PipelineMetrics metrics, java.util.function.BiConsumer<Exchange, Throwable> listener) {
+                              RetryEvents metrics, java.util.function.BiConsumer<Exchange, Throwable> listener) {
         this.listener = listener;
         this.metrics = metrics;
         this.component = component;
@@ -79,14 +77,14 @@ public final class StepFailureHandler implements Processor {
         String provider = step == null ? "unknown" : step.provider();
         String stepName = step == null ? "unknown" : step.step();
         if (!retryable) {
-            metrics.call(provider, stepName, PipelineMetrics.FAILED_PERMANENT);
+            metrics.call(provider, stepName, RetryEvents.FAILED_PERMANENT);
             LOG.error("{} Non-retryable error: {}", where, message);
             recordFailure(exchange, step, false, attempt, failure, message);
             return;
         }
         LOG.warn("{} Attempt {}/{} failed: {}", where, attempt, attempts, message);
         if (attempt >= attempts) {
-            metrics.call(provider, stepName, PipelineMetrics.FAILED_EXHAUSTED);
+            metrics.call(provider, stepName, RetryEvents.FAILED_EXHAUSTED);
             LOG.error("{} All {} attempts failed", where, attempts);
             recordFailure(exchange, step, true, attempt, failure, message);
             breaker.exhausted(step == null ? "?" : step.provider(), message);

@@ -1,6 +1,6 @@
 package io.scenepipeline.run;
 
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;

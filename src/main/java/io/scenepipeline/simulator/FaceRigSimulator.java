@@ -2,7 +2,7 @@ package io.scenepipeline.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scenepipeline.provider.elevenlabs.Wav;
+import io.scenepipeline.support.Wav;
 
 import java.io.IOException;
 import java.util.ArrayList;

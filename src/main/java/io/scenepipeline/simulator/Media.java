@@ -1,6 +1,6 @@
 package io.scenepipeline.simulator;
 
-import io.scenepipeline.provider.elevenlabs.Wav;
+import io.scenepipeline.support.Wav;
 import org.jcodec.api.awt.AWTSequenceEncoder;
 
 import javax.imageio.ImageIO;

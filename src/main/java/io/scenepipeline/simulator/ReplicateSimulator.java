@@ -2,7 +2,6 @@ package io.scenepipeline.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scenepipeline.support.Json;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -33,12 +32,12 @@ final class ReplicateSimulator {
     private static final Pattern MODEL_PATH = Pattern.compile("/v1/models/([^/]+)/([^/]+)/predictions");
     private static final Pattern FILE_PATH = Pattern.compile("/files/([a-z0-9]+)/(out-0\\.(png|mp4))");
     static final String E005 = "The input or output was flagged as sensitive. Please try again with different inputs. (E005)";
-    static final String INTERRUPTED = "Prediction interrupted; please retry (code: PA)";
+    static final String INTERRUPTED = "SimPrediction interrupted; please retry (code: PA)";
 
     private final String baseUrl;
     private final SimulatorSettings settings;
     private final Faults faults;
-    private final Map<String, Prediction> predictions = new ConcurrentHashMap<>();
+    private final Map<String, SimPrediction> predictions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> createsByInput = new ConcurrentHashMap<>();
 
@@ -99,7 +98,7 @@ final class ReplicateSimulator {
             return true;
         }
         if (prediction.matches()) {
-            Prediction p = predictions.get(prediction.group(1));
+            SimPrediction p = predictions.get(prediction.group(1));
             if (p == null) {
                 req.json(404, Map.of("detail", "The requested resource could not be found.", "status", 404));
                 return true;
@@ -112,7 +111,7 @@ final class ReplicateSimulator {
             }
             if (req.method.equals("GET") && prediction.group(2) == null) {
                 count("poll");
-                if (faults.answer(req, faults.next("poll", p.prompt()), this::error)) {
+                if (faults.answer(req, faults.next("poll", p.prompt()), ReplicateErrors::error)) {
                     return true;
                 }
                 req.json(200, view(p));
@@ -144,7 +143,7 @@ final class ReplicateSimulator {
             invalid.add("version is required");
         }
         if (!invalid.isEmpty()) {
-            invalidFields(req, invalid);
+            ReplicateErrors.invalidFields(req, invalid);
             return;
         }
         String v = version.asText();
@@ -174,23 +173,23 @@ final class ReplicateSimulator {
         }
         JsonNode input = body.get("input");
         if (input == null || !input.isObject()) {
-            invalidFields(req, List.of("input is required"));
+            ReplicateErrors.invalidFields(req, List.of("input is required"));
             return;
         }
         List<String> problems = ModelInputs.check(modelName, (ObjectNode) input);
         if (!problems.isEmpty()) {
-            invalidFields(req, problems);
+            ReplicateErrors.invalidFields(req, problems);
             return;
         }
         boolean video = ModelInputs.isVideo(modelName);
         Optional<String> fault = faults.next(video ? "video" : "image", input.path("prompt").asText(""));
-        if (faults.answer(req, fault, this::error)) {
+        if (faults.answer(req, fault, ReplicateErrors::error)) {
             return;
         }
         String failure = fault.map(f -> f.equals("e005") ? E005 : f.equals("interrupted") ? INTERRUPTED : null).orElse(null);
         createsByInput.computeIfAbsent(modelName + " | " + Faults.clean(input.path("prompt").asText("")), k -> new AtomicInteger())
                 .incrementAndGet();
-        Prediction p = new Prediction(newId(), modelName, version, (ObjectNode) input, Instant.now(), failure);
+        SimPrediction p = new SimPrediction(newId(), modelName, version, (ObjectNode) input, Instant.now(), failure);
         predictions.put(p.id, p);
         req.exchange.getResponseHeaders().set("ratelimit-remaining", "599");
         req.exchange.getResponseHeaders().set("ratelimit-reset", "1");
@@ -207,8 +206,8 @@ final class ReplicateSimulator {
     }
 
     private void list(SimRequest req) throws IOException {
-        List<Prediction> all = new ArrayList<>(predictions.values());
-        all.sort(Comparator.comparing((Prediction p) -> p.createdAt).reversed());
+        List<SimPrediction> all = new ArrayList<>(predictions.values());
+        all.sort(Comparator.comparing((SimPrediction p) -> p.createdAt).reversed());
         int offset = req.query.containsKey("cursor") ? Integer.parseInt(req.query.get("cursor")) : 0;
         List<Object> page = new ArrayList<>();
         for (int i = offset; i < Math.min(all.size(), offset + 100); i++) {
@@ -224,7 +223,7 @@ final class ReplicateSimulator {
     }
 
     private void download(SimRequest req, String id) throws IOException {
-        Prediction p = predictions.get(id);
+        SimPrediction p = predictions.get(id);
         if (p == null || p.output == null || p.expired(settings.fileTtlMs())) {
             req.json(404, Map.of("detail", "Not found"));
             return;
@@ -243,70 +242,13 @@ final class ReplicateSimulator {
         req.send(200, p.contentType(), p.output);
     }
 
-    private void error(SimRequest req, int status) throws IOException {
-        switch (status) {
-            case 401 -> req.problem(401, "Unauthenticated", "You did not pass a valid authentication token");
-            case 402 -> req.problem(402, "Insufficient credit", "You have insufficient credit to run this model. Go to https://replicate.com/account/billing#billing to purchase credit. Once you purchase credit, please wait a few minutes before trying again.");
-            case 404 -> req.json(404, Map.of("detail", "The requested resource could not be found.", "status", 404));
-            case 422 -> invalidFields(req, List.of("input: simulated validation failure"));
-            case 429 -> {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("detail", "Request was throttled. Your rate limit resets in ~1s.");
-                body.put("status", 429);
-                body.put("retry_after", 1);
-                req.exchange.getResponseHeaders().set("Retry-After", "1");
-                req.send(429, "application/problem+json", Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            default -> req.problem(status, null, "Simulated server error " + status);
-        }
-    }
-
-    private static void invalidFields(SimRequest req, List<String> problems) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        StringBuilder detail = new StringBuilder();
-        List<Map<String, String>> fields = new ArrayList<>();
-        for (String p : problems) {
-            detail.append("- ").append(p).append('\n');
-            fields.add(Map.of("type", "invalid", "field", p.contains(":") ? p.substring(0, p.indexOf(':')) : "", "description", p));
-        }
-        body.put("detail", detail.toString());
-        body.put("status", 422);
-        body.put("title", "Input validation failed");
-        body.put("invalid_fields", fields);
-        req.send(422, "application/problem+json", Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private Map<String, Object> view(Prediction p) {
+    private Map<String, Object> view(SimPrediction p) {
         p.advance(settings.latency(ModelInputs.isVideo(p.model) ? "video" : "image", settings.predictionMs()), this::render);
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", p.id);
-        v.put("model", p.model);
-        v.put("version", p.version);
-        v.put("input", p.input);
-        v.put("logs", p.status.equals("starting") ? "" : "simulated run\n");
-        boolean removed = p.output != null && p.expired(settings.fileTtlMs());
-        v.put("output", p.status.equals("succeeded") && !removed ? p.outputValue(baseUrl) : null);
-        v.put("data_removed", removed);
-        v.put("error", p.error);
-        v.put("status", p.status);
-        v.put("created_at", p.createdAt.toString());
-        if (p.startedAt != null) {
-            v.put("started_at", p.startedAt.toString());
-        }
-        if (p.completedAt != null) {
-            v.put("completed_at", p.completedAt.toString());
-            v.put("metrics", Map.of("predict_time", (p.completedAt.toEpochMilli() - p.createdAt.toEpochMilli()) / 1000.0));
-        }
-        Map<String, String> urls = new LinkedHashMap<>();
-        urls.put("get", baseUrl + "/v1/predictions/" + p.id);
-        urls.put("cancel", baseUrl + "/v1/predictions/" + p.id + "/cancel");
-        urls.put("web", "https://replicate.com/p/" + p.id);
-        v.put("urls", urls);
-        return v;
+        return p.view(baseUrl, settings.fileTtlMs());
     }
 
     /** Makes the output of a finished prediction. */
-    private byte[] render(Prediction p) {
+    private byte[] render(SimPrediction p) {
         if (settings.fastMedia() || settings.clipBytes() > 0) {
             return ModelInputs.isVideo(p.model) ? Media.tinyClip() : Media.tinyPng();
         }
@@ -331,7 +273,7 @@ final class ReplicateSimulator {
         }
         Matcher m = FILE_PATH.matcher(ref.startsWith(baseUrl) ? ref.substring(baseUrl.length()) : "");
         if (m.matches()) {
-            Prediction source = predictions.get(m.group(1));
+            SimPrediction source = predictions.get(m.group(1));
             return source == null ? null : source.output;
         }
         return null;
@@ -344,87 +286,5 @@ final class ReplicateSimulator {
             sb.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
         }
         return sb.toString();
-    }
-
-    /** One simulated prediction; its status moves with time. */
-    private static final class Prediction {
-        final String id;
-        final String model;
-        final String version;
-        final ObjectNode input;
-        final Instant createdAt;
-        final String plannedFailure;
-        volatile String status = "starting";
-        volatile String error;
-        volatile Instant startedAt;
-        volatile Instant completedAt;
-        volatile byte[] output;
-
-        Prediction(String id, String model, String version, ObjectNode input, Instant createdAt, String plannedFailure) {
-            this.id = id;
-            this.model = model;
-            this.version = version;
-            this.input = input;
-            this.createdAt = createdAt;
-            this.plannedFailure = plannedFailure;
-        }
-
-        String prompt() {
-            return input.path("prompt").asText("");
-        }
-
-        boolean terminal() {
-            return Set.of("succeeded", "failed", "canceled").contains(status);
-        }
-
-        synchronized void cancel() {
-            if (!terminal()) {
-                status = "canceled";
-                completedAt = Instant.now();
-            }
-        }
-
-        boolean expired(long ttl) {
-            return completedAt != null && System.currentTimeMillis() - completedAt.toEpochMilli() > ttl;
-        }
-
-        synchronized void advance(long runMs, java.util.function.Function<Prediction, byte[]> renderer) {
-            if (terminal()) {
-                return;
-            }
-            long age = System.currentTimeMillis() - createdAt.toEpochMilli();
-            if (age >= runMs / 5 && startedAt == null) {
-                startedAt = Instant.now();
-                status = "processing";
-            }
-            if (age >= runMs) {
-                if (plannedFailure != null) {
-                    status = "failed";
-                    error = plannedFailure;
-                } else {
-                    byte[] made = renderer.apply(this);
-                    if (made == null) {
-                        status = "failed";
-                        error = "Could not load the input image";
-                    } else {
-                        output = made;
-                        status = "succeeded";
-                    }
-                }
-                if (startedAt == null) {
-                    startedAt = Instant.now();
-                }
-                completedAt = Instant.now();
-            }
-        }
-
-        String contentType() {
-            return ModelInputs.isVideo(model) ? "video/mp4" : "image/png";
-        }
-
-        Object outputValue(String baseUrl) {
-            String url = baseUrl + "/files/" + id + "/out-0." + (ModelInputs.isVideo(model) ? "mp4" : "png");
-            return model.equals("stability-ai/sdxl") ? List.of(url) : url;
-        }
     }
 }

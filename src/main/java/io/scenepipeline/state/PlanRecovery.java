@@ -1,6 +1,6 @@
 package io.scenepipeline.state;
 
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

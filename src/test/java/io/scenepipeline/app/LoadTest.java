@@ -55,7 +55,7 @@ class LoadTest extends PipelineTestSupport {
             assertThat(count(inbox)).isZero();
             assertThat(count(dir.resolve("work/inflight"))).isZero();
             assertThat(count(dir.resolve("work/staging"))).isZero();
-            assertThat(context.getRegistry().lookupByNameAndType("planIntake", io.scenepipeline.inbox.PlanIntake.class)
+            assertThat(context.getRegistry().lookupByNameAndType("planIntake", io.scenepipeline.lifecycle.PlanIntake.class)
                     .planLocksInUse()).as("plan id locks left behind").isZero();
         });
         System.gc();

@@ -2,7 +2,7 @@ package io.scenepipeline.app;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.scenepipeline.provider.elevenlabs.Wav;
+import io.scenepipeline.support.Wav;
 import io.scenepipeline.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.builder.NotifyBuilder;

@@ -1,6 +1,6 @@
 package io.scenepipeline.bench;
 
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Json;
 
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.scenepipeline.bench;
 
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
 import org.apache.camel.main.Main;
@@ -36,8 +36,9 @@ final class Probes {
             for (int i = 0; i < plans; i++) {
                 Scenarios.drop(dir, "soak-" + i, i % 10 == 9 ? "{\"scenes\": 0}" : Scenarios.plan(1, " soak " + i));
             }
+            // the sample of what has landed is taken as often as the scan allows: a plan's end is a file, not an event here
             while (count(dir.resolve("outbox")) + count(dir.resolve("dead-letter")) / 3 < plans) {
-                Thread.sleep(50);
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
             }
             long wall = (System.nanoTime() - start) / 1_000_000;
             main.stop();
@@ -125,7 +126,7 @@ final class Probes {
             long peakRssKb = 0;
             while (p.isAlive()) {
                 peakRssKb = Math.max(peakRssKb, rssKb(p.pid()));
-                Thread.sleep(50);
+                p.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
             long wall = (System.nanoTime() - start) / 1_000_000;
             Path clip = dir.resolve("data/outbox/big/clips/scene_1.mp4");

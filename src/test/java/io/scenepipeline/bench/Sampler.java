@@ -23,9 +23,9 @@ final class Sampler implements AutoCloseable {
                             java.util.stream.Collectors.counting()));
                 }
                 heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
+                // a sampler: every 10 ms, until closed
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
             }

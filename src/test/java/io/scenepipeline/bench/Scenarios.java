@@ -1,7 +1,7 @@
 package io.scenepipeline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
 import io.scenepipeline.support.Json;
@@ -35,11 +35,14 @@ final class Scenarios {
                     s.redeliveryDelay(), s.maxRedeliveries(),
                     s.name().startsWith("backoff") ? Integer.getInteger("bench.backoff-workers", 8) : 16, gaps);
             long start = System.nanoTime();
+            // the plan's own exchange (not its scenes' split copies) being done is the event waited for
+            org.apache.camel.builder.NotifyBuilder done = new org.apache.camel.builder.NotifyBuilder(main.getCamelContext())
+                    .fromRoute("inbox").filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null).whenDone(1).create();
             drop(dir, "bench", plan(s.scenes(), s.promptSuffix()));
             Path manifest = dir.resolve("outbox/bench/manifest.json");
             Path dead = dir.resolve("dead-letter/bench.error.json");
-            while (!Files.exists(manifest) && !Files.exists(dead)) {
-                Thread.sleep(20);
+            if (!done.matches(30, java.util.concurrent.TimeUnit.MINUTES)) {
+                throw new IllegalStateException(s.name() + ": the plan did not end within 30 minutes");
             }
             long wall = (System.nanoTime() - start) / 1_000_000;
             main.stop();

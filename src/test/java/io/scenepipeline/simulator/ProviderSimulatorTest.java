@@ -1,7 +1,7 @@
 package io.scenepipeline.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.scenepipeline.provider.elevenlabs.Wav;
+import io.scenepipeline.support.Wav;
 import io.scenepipeline.support.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

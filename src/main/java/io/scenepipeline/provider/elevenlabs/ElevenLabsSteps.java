@@ -1,7 +1,6 @@
 package io.scenepipeline.provider.elevenlabs;
 
-import io.scenepipeline.config.PipelineSettings;
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.run.PlanRun;
@@ -10,6 +9,7 @@ import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
+import io.scenepipeline.support.Wav;
 import io.scenepipeline.support.MalformedResponseException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -26,10 +26,10 @@ import java.util.Map;
  */
 public final class ElevenLabsSteps {
 
-    private final PipelineSettings settings;
+    private final ElevenLabsSettings settings;
     private final StepJournal journal;
 
-    public ElevenLabsSteps(PipelineSettings settings, StepJournal journal) {
+    public ElevenLabsSteps(ElevenLabsSettings settings, StepJournal journal) {
         this.settings = settings;
         this.journal = journal;
     }
@@ -47,22 +47,22 @@ public final class ElevenLabsSteps {
         voiceSettings.put("use_speaker_boost", true);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", scene.narration());
-        body.put("model_id", settings.elevenlabsModel());
+        body.put("model_id", settings.model());
         body.put("voice_settings", voiceSettings);
 
         Map<String, Object> keyed = new LinkedHashMap<>(body);
         keyed.put("voice_id", voice);
-        keyed.put("output_format", settings.elevenlabsOutputFormat());
-        Steps.begin(exchange, "text-to-speech", "elevenlabs", settings.elevenlabsModel(), StepKeys.of("text-to-speech", keyed));
+        keyed.put("output_format", settings.outputFormat());
+        Steps.begin(exchange, "text-to-speech", "elevenlabs", settings.model(), StepKeys.of("text-to-speech", keyed));
         String target = target(scene);
         if (Steps.reuse(exchange, journal, target).isPresent()) {
             Steps.sceneResult(exchange).file("audio", target);
             return;
         }
         Message in = HttpRequest.json(exchange, "POST", "/v1/text-to-speech/" + voice, Json.write(body));
-        in.setHeader(Exchange.HTTP_QUERY, "output_format=" + settings.elevenlabsOutputFormat());
-        in.setHeader("Accept", settings.elevenlabsOutputFormat().startsWith("wav") ? "audio/wav" : "audio/pcm");
-        in.setHeader("xi-api-key", settings.elevenlabsKey());
+        in.setHeader(Exchange.HTTP_QUERY, "output_format=" + settings.outputFormat());
+        in.setHeader("Accept", settings.outputFormat().startsWith("wav") ? "audio/wav" : "audio/pcm");
+        in.setHeader("xi-api-key", settings.apiKey());
     }
 
     /** Streams the audio to the scene's WAV (raw PCM gets a WAV header); never holds it whole in memory. */
@@ -86,7 +86,7 @@ public final class ElevenLabsSteps {
             if (Wav.isWav(head)) {
                 AtomicFiles.move(raw, file);
             } else {
-                String format = settings.elevenlabsOutputFormat();
+                String format = settings.outputFormat();
                 if (!format.startsWith("pcm_")) {
                     throw new MalformedResponseException("ElevenLabs answered " + format + " with audio that is not a WAV file");
                 }

@@ -2,10 +2,10 @@ package io.scenepipeline.provider.facerig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
-import io.scenepipeline.provider.elevenlabs.Wav;
+import io.scenepipeline.support.Wav;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepEntry;
@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,7 +113,7 @@ public final class FaceRigSteps {
     }
 
     private static long narrationMillis(Path wav) throws IOException {
-        return Wav.durationMillis(Files.readAllBytes(wav));
+        return (long) (Wav.seconds(wav) * 1000);
     }
 
     public void emotions(Exchange exchange) throws IOException, HttpOperationFailedException {

@@ -23,6 +23,15 @@ public final class DownloadPolicy {
         this.hosts = List.copyOf(hosts);
     }
 
+    /**
+     * Whether a download from {@code uri} carries the API token: only to the API's own host and to
+     * {@code replicate.download-hosts} (Replicate's file hosts), never elsewhere.
+     */
+    public boolean sendsToken(URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        return host.equals(base.getHost().toLowerCase(Locale.ROOT)) || hosts.stream().anyMatch(h -> host.equals(h) || host.endsWith("." + h));
+    }
+
     /** The URL to fetch, or a {@link ForbiddenDownloadException} saying why not. */
     public URI check(String url) {
         URI uri;

@@ -1,7 +1,6 @@
 package io.scenepipeline.provider.replicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.scenepipeline.config.PipelineSettings;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
@@ -21,10 +20,10 @@ public final class PredictionCancel {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
 
-    private final PipelineSettings settings;
+    private final ReplicateSettings settings;
     private final ReplicateSteps replicate;
 
-    public PredictionCancel(PipelineSettings settings, ReplicateSteps replicate) {
+    public PredictionCancel(ReplicateSettings settings, ReplicateSteps replicate) {
         this.settings = settings;
         this.replicate = replicate;
     }
@@ -54,8 +53,8 @@ public final class PredictionCancel {
         replicate.forget(exchange);
         exchange.removeProperty(ReplicateSteps.TIMED_OUT);
         LOG.warn("{} Canceled prediction {} (status {}): it did not finish within {} s (replicate.prediction-timeout)",
-                Steps.context(exchange), id, status, settings.predictionTimeout() / 1000);
-        throw new PredictionTimeoutException("Prediction " + id + " did not finish within " + settings.predictionTimeout() / 1000
+                Steps.context(exchange), id, status, settings.predictionTimeoutMs() / 1000);
+        throw new PredictionTimeoutException("Prediction " + id + " did not finish within " + settings.predictionTimeoutMs() / 1000
                 + " s (replicate.prediction-timeout); it was canceled, so it is no longer billed");
     }
 }

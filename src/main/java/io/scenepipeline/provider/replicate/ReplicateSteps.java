@@ -1,12 +1,9 @@
 package io.scenepipeline.provider.replicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.scenepipeline.config.PipelineSettings;
-import io.scenepipeline.output.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.provider.HttpRequest;
-import io.scenepipeline.retry.TruncatedDownloadException;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.SceneResult;
 import io.scenepipeline.run.StepRecord;
@@ -17,15 +14,12 @@ import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
-import io.scenepipeline.support.SafeText;
 import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,15 +28,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Replicate side of the text-to-image and image-to-video steps: request bodies, reading predictions, adopting
- * a prediction an unanswered create may have made, storing outputs, and the journal of predictions in flight.
- * The HTTP calls themselves are made by the routes in {@code replicate.camel.yaml}.
+ * The Replicate side of the text-to-image and image-to-video steps: what each step asks of which model, reuse from the
+ * journal, the create call, and the journal of predictions in flight. Polling ({@link PredictionPolls}), adopting
+ * ({@link PredictionAdoption}), canceling ({@link PredictionCancel}) and storing the output ({@link PredictionOutputs})
+ * are beside it. The HTTP calls themselves are made by the routes in {@code replicate.camel.yaml}.
  */
 public final class ReplicateSteps {
 
@@ -75,14 +69,12 @@ public final class ReplicateSteps {
     private static final Set<String> FAILED = Set.of("failed", "canceled", "aborted");
     private static final long CLOCK_SKEW_MS = 30_000;
 
-    private final PipelineSettings settings;
+    private final ReplicateSettings settings;
     private final StepJournal journal;
-    private final DownloadPolicy downloads;
 
-    public ReplicateSteps(PipelineSettings settings, StepJournal journal) {
+    public ReplicateSteps(ReplicateSettings settings, StepJournal journal) {
         this.settings = settings;
         this.journal = journal;
-        this.downloads = new DownloadPolicy(settings.replicateBaseUrl(), settings.downloadHosts());
     }
 
     /** Begins text-to-image for the scene: model, input, where the image goes; reused when already made. */
@@ -163,7 +155,7 @@ public final class ReplicateSteps {
                     && System.currentTimeMillis() - p.createdAt() < RETENTION.toMillis()) {
                 exchange.setProperty(PREDICTION_ID, p.predictionId());
                 exchange.setProperty(RESUMED, true);
-                exchange.setProperty(DEADLINE, p.createdAt() + settings.predictionTimeout());
+                exchange.setProperty(DEADLINE, p.createdAt() + settings.predictionTimeoutMs());
                 step.predictionId(p.predictionId());
                 LOG.info("{} Resuming prediction {} started by an earlier run", Steps.context(exchange), p.predictionId());
             } else if (p.predictionId() == null && System.currentTimeMillis() - p.createStartedAt() < RETENTION.toMillis()) {
@@ -191,7 +183,7 @@ public final class ReplicateSteps {
         Map<String, Object> input = exchange.getProperty(INPUT, Map.class);
         Message in = authorize(HttpRequest.json(exchange, "POST", model.createPath(), Json.write(model.createBody(input))));
         // Replicate ends the prediction itself past this, should the pipeline die before it could cancel it
-        in.setHeader("Cancel-After", Math.max(1, (settings.predictionTimeout() + 999) / 1000) + "s");
+        in.setHeader("Cancel-After", Math.max(1, (settings.predictionTimeoutMs() + 999) / 1000) + "s");
     }
 
     public void created(Exchange exchange) throws IOException {
@@ -204,107 +196,19 @@ public final class ReplicateSteps {
         started(exchange, id, prediction);
     }
 
-    private void started(Exchange exchange, String id, JsonNode prediction) throws IOException {
+    void started(Exchange exchange, String id, JsonNode prediction) throws IOException {
         long now = System.currentTimeMillis();
         Long since = exchange.getProperty(CREATE_UNANSWERED_SINCE, Long.class);
         exchange.removeProperty(CREATE_UNANSWERED_SINCE);
         exchange.setProperty(PREDICTION_ID, id);
-        exchange.setProperty(DEADLINE, now + settings.predictionTimeout());
+        exchange.setProperty(DEADLINE, now + settings.predictionTimeoutMs());
         StepRecord step = Steps.current(exchange);
         step.predictionId(id);
         journal.pending(new PendingPrediction(step.key(), since == null ? now : since, id, now));
         accept(exchange, prediction);
     }
 
-    /** First page of {@code GET /v1/predictions} (newest first). */
-    public void prepareList(Exchange exchange) {
-        Message in = authorize(HttpRequest.start(exchange, "GET", "/v1/predictions"));
-        String next = exchange.getProperty(LIST_NEXT, String.class);
-        if (next != null) {
-            in.setHeader(Exchange.HTTP_URI, next);
-            in.removeHeader(Exchange.HTTP_PATH);
-        }
-    }
-
-    /**
-     * Looks through a page of the prediction list for one the unanswered create made: same model, identical input,
-     * created after that create began, not failed. Adopts it, or asks for the next page while the list is still
-     * newer than the create.
-     */
-    public void listed(Exchange exchange) throws IOException {
-        HttpRequest.forgetCredentials(exchange);
-        JsonNode page = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
-        long since = exchange.getProperty(CREATE_UNANSWERED_SINCE, Long.class) - CLOCK_SKEW_MS;
-        ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
-        JsonNode input = Json.MAPPER.valueToTree(exchange.getProperty(INPUT));
-        exchange.removeProperty(LIST_NEXT);
-        boolean older = false;
-        for (JsonNode p : page.path("results")) {
-            long created = epochMillis(text(p, "created_at"));
-            if (created < since) {
-                older = true;
-                break;
-            }
-            String status = text(p, "status");
-            String m = text(p, "model");
-            boolean sameModel = m == null || m.equals(model.modelName()) || (model.version() != null && model.version().equals(text(p, "version")));
-            if (sameModel && input.equals(p.get("input")) && status != null && !FAILED.contains(status)) {
-                String id = text(p, "id");
-                LOG.warn("{} Adopting prediction {}: the create that got no answer had made it", Steps.context(exchange), id);
-                started(exchange, id, p);
-                exchange.setProperty(DEADLINE, created + settings.predictionTimeout());
-                return;
-            }
-        }
-        String next = text(page, "next");
-        if (!older && next != null) {
-            exchange.setProperty(LIST_NEXT, next);
-        } else {
-            exchange.removeProperty(CREATE_UNANSWERED_SINCE);
-        }
-    }
-
-    public void preparePoll(Exchange exchange) {
-        authorize(HttpRequest.start(exchange, "GET", "/v1/predictions/" + exchange.getProperty(PREDICTION_ID, String.class)));
-    }
-
-    /**
-     * Reads a poll answer. The poll endpoint does not throw on an error status, so that a resumed prediction Replicate
-     * no longer knows (404) is forgotten and created anew; every other error status is raised as camel-http would.
-     */
-    public void polled(Exchange exchange) throws IOException, org.apache.camel.http.base.HttpOperationFailedException {
-        HttpRequest.forgetCredentials(exchange);
-        Message in = exchange.getIn();
-        int code = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
-        if (code < 200 || code > 299) {
-            String body = in.getBody(String.class);
-            String id = exchange.getProperty(PREDICTION_ID, String.class);
-            if (code == 404 && exchange.getProperty(RESUMED, false, Boolean.class)) {
-                forget(exchange);
-                exchange.removeProperty(RESUMED);
-                throw new PredictionFailedException(id, "unknown", "Replicate no longer knows this prediction from an earlier run", true);
-            }
-            Map<String, String> headers = new LinkedHashMap<>();
-            in.getHeaders().forEach((k, v) -> {
-                if (!k.startsWith("Camel") && v != null) {
-                    headers.put(k, v.toString());
-                }
-            });
-            throw new org.apache.camel.http.base.HttpOperationFailedException(settings.replicateBaseUrl() + "/v1/predictions/" + id,
-                    code, in.getHeader(Exchange.HTTP_RESPONSE_TEXT, "", String.class), null, headers, body);
-        }
-        accept(exchange, Json.readResponse("Replicate", in.getBody(String.class)));
-        if (!terminal(exchange) && System.currentTimeMillis() > exchange.getProperty(DEADLINE, Long.class)) {
-            // given up: the route cancels it (PredictionCancel), so it does not run on, billed, for no one
-            exchange.setProperty(TIMED_OUT, true);
-        }
-    }
-
-    public boolean terminal(Exchange exchange) {
-        return TERMINAL.contains(exchange.getProperty(STATUS, "", String.class));
-    }
-
-    private void accept(Exchange exchange, JsonNode prediction) {
+    static void accept(Exchange exchange, JsonNode prediction) {
         String status = text(prediction, "status");
         if (status == null) {
             throw new MalformedResponseException("Replicate answered without a prediction status");
@@ -313,127 +217,13 @@ public final class ReplicateSteps {
         exchange.setProperty(PREDICTION, prediction);
     }
 
-    /** After polling ends: the output reference, or the prediction's failure (a transient one forgets the id). */
-    public void outcome(Exchange exchange) throws IOException {
-        JsonNode prediction = exchange.getProperty(PREDICTION, JsonNode.class);
-        String id = exchange.getProperty(PREDICTION_ID, String.class);
-        String status = exchange.getProperty(STATUS, String.class);
-        if (!"succeeded".equals(status)) {
-            String error = SafeText.cap(text(prediction, "error"), SafeText.MAX_CHARS / 2);
-            boolean transientFailure = "failed".equals(status) && isTransient(error);
-            forget(exchange);
-            throw new PredictionFailedException(id, status, error, transientFailure);
-        }
-        JsonNode output = prediction.get("output");
-        if (output != null && output.isArray() && !output.isEmpty()) {
-            output = output.get(0);
-        }
-        if (output == null || !output.isTextual() || output.asText().isBlank()) {
-            if (prediction.path("data_removed").asBoolean()) {
-                forget(exchange);
-                throw new PredictionFailedException(id, "succeeded", "its output was already removed (older than an hour)", true);
-            }
-            throw new MalformedResponseException("Prediction " + id + " succeeded without an output file");
-        }
-        exchange.setProperty(OUTPUT, output.asText());
-    }
-
     void forget(Exchange exchange) throws IOException {
         exchange.removeProperty(PREDICTION_ID);
         journal.forgetPending(Steps.current(exchange).key());
     }
 
-    boolean isTransient(String error) {
-        if (error == null) {
-            return false;
-        }
-        String lower = error.toLowerCase(Locale.ROOT);
-        return settings.transientErrors().stream().anyMatch(t -> lower.contains(t.toLowerCase(Locale.ROOT)));
-    }
-
-    public boolean outputIsDataUri(Exchange exchange) {
-        return exchange.getProperty(OUTPUT, String.class).startsWith("data:");
-    }
-
-    public void prepareDownload(Exchange exchange) {
-        String url = exchange.getProperty(OUTPUT, String.class);
-        URI uri = downloads.check(url);
-        Message in = HttpRequest.start(exchange, "GET", null);
-        in.setHeader(Exchange.HTTP_URI, url);
-        if (sendsToken(uri)) {
-            authorize(in);
-        }
-    }
-
-    /**
-     * Streams the downloaded body to the step's file; a body shorter than announced is a truncated download, one
-     * larger than {@code replicate.max-download-bytes} is refused.
-     */
-    public void storeDownload(Exchange exchange) throws IOException {
-        HttpRequest.forgetCredentials(exchange);
-        Path target = target(exchange);
-        Long announced = exchange.getIn().getHeader("Content-Length", Long.class);
-        long max = settings.limits().maxDownloadBytes();
-        if (announced != null && announced > max) {
-            throw new ForbiddenDownloadException("Refusing the output of " + announced + " bytes: more than replicate.max-download-bytes (" + max + ")");
-        }
-        long written;
-        try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
-            written = AtomicFiles.write(target, new LimitedInputStream(in, max));
-        } catch (InvalidPayloadException e) {
-            throw new MalformedResponseException("Replicate output download answered with no body");
-        }
-        if (announced != null && announced != written) {
-            Files.deleteIfExists(target);
-            throw new TruncatedDownloadException("Download of " + exchange.getProperty(OUTPUT) + " ended after "
-                    + written + " of " + announced + " bytes");
-        }
-        stored(exchange, target);
-    }
-
-    public void storeDataUri(Exchange exchange) throws IOException {
-        String uri = exchange.getProperty(OUTPUT, String.class);
-        int comma = uri.indexOf(',');
-        if (comma < 0 || !uri.substring(0, comma).endsWith(";base64")) {
-            throw new MalformedResponseException("Replicate output is a data: URI that is not base64");
-        }
-        long max = settings.limits().maxDataUriBytes();
-        if ((uri.length() - comma - 1) / 4L * 3 > max) {
-            throw new ForbiddenDownloadException("Refusing a data: URI output of about " + (uri.length() - comma - 1) / 4L * 3
-                    + " bytes: more than pipeline.max-data-uri-bytes (" + max + ")");
-        }
-        Path target = target(exchange);
-        AtomicFiles.write(target, Base64.getDecoder().decode(uri.substring(comma + 1)));
-        stored(exchange, target);
-    }
-
-    private void stored(Exchange exchange, Path file) throws IOException {
-        String target = exchange.getProperty(TARGET, String.class);
-        String output = exchange.getProperty(OUTPUT, String.class);
-        String url = output.startsWith("data:") ? null : output;
-        SceneResult result = Steps.sceneResult(exchange);
-        if (target.startsWith("images/")) {
-            result.file("image", target);
-            exchange.setProperty(IMAGE_URL, url);
-            exchange.setProperty(IMAGE_URL_AT, System.currentTimeMillis());
-        } else {
-            result.file("clip", target);
-        }
-        Steps.complete(exchange, journal, file, url);
-    }
-
-    private Path target(Exchange exchange) {
-        return AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(exchange.getProperty(TARGET, String.class)));
-    }
-
-    private boolean sendsToken(URI uri) {
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        return host.equals(settings.replicateBaseUrl().getHost()) || host.equals("replicate.delivery")
-                || host.endsWith(".replicate.delivery");
-    }
-
     Message authorize(Message in) {
-        in.setHeader("Authorization", "Bearer " + settings.replicateToken());
+        in.setHeader("Authorization", "Bearer " + settings.token());
         return in;
     }
 
@@ -442,7 +232,7 @@ public final class ReplicateSteps {
         return name == null ? configured : ReplicateModel.byName(name).orElse(configured);
     }
 
-    private static long epochMillis(String timestamp) {
+    static long epochMillis(String timestamp) {
         if (timestamp == null) {
             return 0;
         }
@@ -453,7 +243,7 @@ public final class ReplicateSteps {
         }
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

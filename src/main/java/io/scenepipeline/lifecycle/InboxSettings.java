@@ -1,6 +1,6 @@
-package io.scenepipeline.inbox;
+package io.scenepipeline.lifecycle;
 
-import io.scenepipeline.config.SettingsReader;
+import io.scenepipeline.support.SettingsReader;
 
 import java.time.Duration;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package io.scenepipeline.inbox;
+package io.scenepipeline.lifecycle;
 
 import io.scenepipeline.retry.ProviderErrors;
 import org.apache.camel.Exchange;

@@ -1,4 +1,4 @@
-package io.scenepipeline.inbox;
+package io.scenepipeline.lifecycle;
 
 import io.scenepipeline.support.ShownPath;
 import org.apache.camel.CamelContext;

@@ -1,4 +1,4 @@
-package io.scenepipeline.inbox;
+package io.scenepipeline.lifecycle;
 
 import com.fasterxml.jackson.core.JsonParser;
 import io.scenepipeline.plan.PlanValidationException;

@@ -1,8 +1,14 @@
-package io.scenepipeline.run;
+package io.scenepipeline.lifecycle;
 
-import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.Steps;
+import io.scenepipeline.run.RunStats;
+import io.scenepipeline.run.SceneResult;
+import io.scenepipeline.run.StepRecord;
+import io.scenepipeline.run.Failure;
+
 import io.scenepipeline.observe.PipelineMetrics;
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.output.HtmlReport;
 import io.scenepipeline.output.Manifest;
 import io.scenepipeline.plan.Scene;
@@ -28,22 +34,31 @@ import java.util.List;
 
 /**
  * A plan's life between intake and its end: scene bookkeeping, progress lines, and publishing the finished folder to
- * the outbox. (Intake and the dead letters live in {@code io.scenepipeline.inbox}.)
+ * the outbox. (Intake and the dead letters live in {@code io.scenepipeline.lifecycle}.)
  */
 public final class PlanLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
 
-    private final PipelineSettings settings;
+    private final Path outbox;
+    private final Path work;
+    private final boolean faceRigEnabled;
     private final RunStats stats;
     private final ProviderBreaker breaker;
     private final PipelineMetrics metrics;
     private final boolean assemblyActive;
 
-    public PlanLifecycle(PipelineSettings settings, RunStats stats, ProviderBreaker breaker, PipelineMetrics metrics,
-                         boolean assemblyActive) {
-        this.settings = settings;
+    /**
+     * @param outbox         {@code pipeline.outbox}
+     * @param work           {@code pipeline.work}
+     * @param faceRigEnabled {@code pipeline.face-rig.enabled}
+     */
+    public PlanLifecycle(Path outbox, Path work, boolean faceRigEnabled, RunStats stats, ProviderBreaker breaker,
+                         PipelineMetrics metrics, boolean assemblyActive) {
+        this.outbox = outbox;
+        this.work = work;
+        this.faceRigEnabled = faceRigEnabled;
         this.stats = stats;
         this.breaker = breaker;
         this.metrics = metrics;
@@ -136,7 +151,7 @@ public final class PlanLifecycle {
     /** The stages a plan goes through with these settings, in the order the progress lines number them. */
     List<String> stages() {
         List<String> stages = new java.util.ArrayList<>(List.of("Text-to-image", "Image-to-video", "Narration"));
-        if (settings.faceRigEnabled()) {
+        if (faceRigEnabled) {
             stages.add("face_rig");
         }
         if (assemblyActive) {
@@ -156,11 +171,11 @@ public final class PlanLifecycle {
                 HtmlReport.succeeded(run, finished, run.finalVideo(),
                         run.assembly() instanceof String note ? "No final video: " + note.replaceFirst("^skipped: ", "") : null)
                         .getBytes(StandardCharsets.UTF_8));
-        Path target = AtomicFiles.inside(settings.outbox(), Path.of(run.planId()));
+        Path target = AtomicFiles.inside(outbox, Path.of(run.planId()));
         try {
-            Files.createDirectories(settings.outbox());
+            Files.createDirectories(outbox);
             if (Files.exists(target)) {
-                Path old = AtomicFiles.inside(settings.work().resolve("replaced"), Path.of(run.planId() + "-" + STAMP.format(finished)));
+                Path old = AtomicFiles.inside(work.resolve("replaced"), Path.of(run.planId() + "-" + STAMP.format(finished)));
                 AtomicFiles.move(target, old);
                 AtomicFiles.move(staging, target);
                 AtomicFiles.deleteTree(old);
@@ -168,7 +183,7 @@ public final class PlanLifecycle {
                 AtomicFiles.move(staging, target);
             }
         } catch (IOException e) {
-            throw new IOException(FileProblems.cannotWrite("the outbox folder", ShownPath.of(settings.outbox()), e), e);
+            throw new IOException(FileProblems.cannotWrite("the outbox folder", ShownPath.of(outbox), e), e);
         }
         stats.succeeded();
         breaker.planSucceeded();

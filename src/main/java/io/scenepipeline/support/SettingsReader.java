@@ -1,6 +1,5 @@
-package io.scenepipeline.config;
+package io.scenepipeline.support;
 
-import io.scenepipeline.provider.replicate.ReplicateModel;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -148,13 +147,6 @@ public record SettingsReader(Function<String, String> lookup) {
         } catch (IllegalArgumentException e) {
             throw new SettingsException(key + ": is not a valid URL: '" + v + "'");
         }
-    }
-
-    public ReplicateModel model(String key, ReplicateModel.Kind kind) {
-        String v = required(key);
-        return ReplicateModel.byName(v).filter(m -> m.kind() == kind).orElseThrow(() -> new SettingsException(
-                key + ": unknown " + kind.name().toLowerCase() + " model '" + v + "'; known: "
-                        + String.join(", ", ReplicateModel.names(kind))));
     }
 
     public String oneOf(String key, List<String> allowed) {

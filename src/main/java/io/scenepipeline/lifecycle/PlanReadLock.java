@@ -1,4 +1,4 @@
-package io.scenepipeline.inbox;
+package io.scenepipeline.lifecycle;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;

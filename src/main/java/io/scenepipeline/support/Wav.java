@@ -1,9 +1,9 @@
-package io.scenepipeline.provider.elevenlabs;
+package io.scenepipeline.support;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Minimal RIFF/WAVE helpers for 16-bit mono PCM. */
+/** The one RIFF/WAVE reader and writer of the project (16-bit mono PCM): headers, durations. */
 public final class Wav {
 
     private Wav() {
@@ -30,7 +30,35 @@ public final class Wav {
         return b.array();
     }
 
-    /** Duration in milliseconds of a 16-bit mono WAV, read from its header. */
+    /**
+     * A WAV file's length in seconds from its header (the data chunk's size over the byte rate, bounded by the file's
+     * size), without reading the samples.
+     *
+     * @throws IOException when the file is not a WAV or has no data chunk
+     */
+    public static double seconds(java.nio.file.Path wav) throws java.io.IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(wav.toFile(), "r")) {
+            byte[] head = new byte[(int) Math.min(f.length(), 4096)];
+            f.readFully(head);
+            if (head.length < 44 || !isWav(head)) {
+                throw new java.io.IOException(wav.getFileName() + " is not a WAV file");
+            }
+            ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+            int byteRate = b.getInt(28);
+            int pos = 12;
+            while (pos + 8 <= head.length) {
+                long size = b.getInt(pos + 4) & 0xffffffffL;
+                if (head[pos] == 'd' && head[pos + 1] == 'a' && head[pos + 2] == 't' && head[pos + 3] == 'a') {
+                    long data = Math.min(size, f.length() - pos - 8);
+                    return byteRate > 0 ? data / (double) byteRate : 0;
+                }
+                pos += 8 + (int) size + (int) (size & 1);
+            }
+            throw new java.io.IOException(wav.getFileName() + " has no data chunk");
+        }
+    }
+
+    /** Duration in milliseconds of a 16-bit mono WAV held in memory, read from its header. */
     public static long durationMillis(byte[] wav) {
         ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
         int rate = b.getInt(24);

@@ -1,8 +1,7 @@
-package io.scenepipeline.inbox;
+package io.scenepipeline.lifecycle;
 
-import io.scenepipeline.config.PipelineSettings;
 import io.scenepipeline.observe.PipelineMetrics;
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.PlanParser;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.run.PlanRun;
@@ -32,7 +31,8 @@ public final class PlanIntake {
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
 
-    private final PipelineSettings settings;
+    private final Path work;
+    private final long maxPlanBytes;
     private final PlanParser parser;
     private final PipelineMetrics metrics;
     /** In-flight file name → plan id, for the lines a stop writes about the plans it leaves. */
@@ -46,10 +46,16 @@ public final class PlanIntake {
         int users;
     }
 
-    public PlanIntake(PipelineSettings settings, PipelineMetrics metrics) {
-        this.settings = settings;
+    /**
+     * @param work         {@code pipeline.work}
+     * @param maxPlanBytes {@code pipeline.max-plan-bytes}
+     * @param parser       the plan validation, with its limits
+     */
+    public PlanIntake(Path work, long maxPlanBytes, PlanParser parser, PipelineMetrics metrics) {
+        this.work = work;
+        this.maxPlanBytes = maxPlanBytes;
+        this.parser = parser;
         this.metrics = metrics;
-        this.parser = new PlanParser(settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
     }
 
     /** The plan's file name as it was dropped (the in-flight copy may be renamed). */
@@ -73,11 +79,11 @@ public final class PlanIntake {
     public void intake(Exchange exchange) throws IOException {
         String fileName = fileName(exchange);
         Path file = inflightFile(exchange);
-        byte[] bytes = PlanFile.read(file, fileName, settings.limits().maxPlanBytes());
+        byte[] bytes = PlanFile.read(file, fileName, maxPlanBytes);
         exchange.setProperty(Steps.PLAN_BYTES, bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
         holdPlanId(exchange, plan.planId());
-        Path staging = AtomicFiles.inside(settings.work().resolve("staging"),
+        Path staging = AtomicFiles.inside(work.resolve("staging"),
                 Path.of(plan.planId() + "-" + STAMP.format(Instant.now())));
         Files.createDirectories(staging);
         exchange.setProperty(PlanRun.PROPERTY, new PlanRun(plan, fileName, staging));

@@ -1,7 +1,7 @@
-package io.scenepipeline.inbox;
+package io.scenepipeline.lifecycle;
 
 import io.scenepipeline.observe.PipelineMetrics;
-import io.scenepipeline.output.AtomicFiles;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.output.DeadLetterReport;
 import io.scenepipeline.output.DeadLetters;
 import io.scenepipeline.output.HtmlReport;

@@ -1,4 +1,4 @@
-package io.scenepipeline.output;
+package io.scenepipeline.support;
 
 import java.io.IOException;
 import java.io.InputStream;

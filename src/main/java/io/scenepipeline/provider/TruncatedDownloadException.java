@@ -1,4 +1,4 @@
-package io.scenepipeline.retry;
+package io.scenepipeline.provider;
 
 import java.io.IOException;
 

@@ -1,0 +1,88 @@
+package io.scenepipeline.provider.replicate;
+
+import static io.scenepipeline.provider.replicate.ReplicateSteps.MODEL;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.INPUT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.DEADLINE;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.CREATE_UNANSWERED_SINCE;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.LIST_NEXT;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * A create that got no usable answer (read timeout, disconnect, 5xx) may still have made a prediction: Replicate has no
+ * idempotency key. Before creating again, the list of predictions (newest first) is searched for one of the same
+ * model with identical input, created after that create began, and it is adopted instead of paying again.
+ */
+public final class PredictionAdoption {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private static final Set<String> FAILED = Set.of("failed", "canceled", "aborted");
+    private static final long CLOCK_SKEW_MS = 30_000;
+
+    private final ReplicateSettings settings;
+    private final ReplicateSteps replicate;
+
+    public PredictionAdoption(ReplicateSettings settings, ReplicateSteps replicate) {
+        this.settings = settings;
+        this.replicate = replicate;
+    }
+
+    /** First page of {@code GET /v1/predictions} (newest first). */
+    public void prepareList(Exchange exchange) {
+        Message in = replicate.authorize(HttpRequest.start(exchange, "GET", "/v1/predictions"));
+        String next = exchange.getProperty(LIST_NEXT, String.class);
+        if (next != null) {
+            in.setHeader(Exchange.HTTP_URI, next);
+            in.removeHeader(Exchange.HTTP_PATH);
+        }
+    }
+
+    /**
+     * Looks through a page of the prediction list for one the unanswered create made: same model, identical input,
+     * created after that create began, not failed. Adopts it, or asks for the next page while the list is still
+     * newer than the create.
+     */
+    public void listed(Exchange exchange) throws IOException {
+        HttpRequest.forgetCredentials(exchange);
+        JsonNode page = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
+        long since = exchange.getProperty(CREATE_UNANSWERED_SINCE, Long.class) - CLOCK_SKEW_MS;
+        ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
+        JsonNode input = Json.MAPPER.valueToTree(exchange.getProperty(INPUT));
+        exchange.removeProperty(LIST_NEXT);
+        boolean older = false;
+        for (JsonNode p : page.path("results")) {
+            long created = ReplicateSteps.epochMillis(ReplicateSteps.text(p, "created_at"));
+            if (created < since) {
+                older = true;
+                break;
+            }
+            String status = ReplicateSteps.text(p, "status");
+            String m = ReplicateSteps.text(p, "model");
+            boolean sameModel = m == null || m.equals(model.modelName()) || (model.version() != null && model.version().equals(ReplicateSteps.text(p, "version")));
+            if (sameModel && input.equals(p.get("input")) && status != null && !FAILED.contains(status)) {
+                String id = ReplicateSteps.text(p, "id");
+                LOG.warn("{} Adopting prediction {}: the create that got no answer had made it", Steps.context(exchange), id);
+                replicate.started(exchange, id, p);
+                exchange.setProperty(DEADLINE, created + settings.predictionTimeoutMs());
+                return;
+            }
+        }
+        String next = ReplicateSteps.text(page, "next");
+        if (!older && next != null) {
+            exchange.setProperty(LIST_NEXT, next);
+        } else {
+            exchange.removeProperty(CREATE_UNANSWERED_SINCE);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.scenepipeline.provider.replicate;
+
+import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.TARGET;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL_AT;
+
+import io.scenepipeline.support.AtomicFiles;
+import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.provider.TruncatedDownloadException;
+import io.scenepipeline.run.SceneResult;
+import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.support.MalformedResponseException;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+
+/**
+ * A prediction's output, fetched (only from the allowed hosts, streamed to the step's file, at most
+ * {@code replicate.max-download-bytes}) or decoded from a {@code data:} URI, then journaled as the step's result.
+ */
+public final class PredictionOutputs {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private final ReplicateSettings settings;
+    private final StepJournal journal;
+    private final DownloadPolicy downloads;
+    private final ReplicateSteps replicate;
+
+    public PredictionOutputs(ReplicateSettings settings, StepJournal journal, ReplicateSteps replicate) {
+        this.settings = settings;
+        this.journal = journal;
+        this.replicate = replicate;
+        this.downloads = new DownloadPolicy(settings.baseUrl(), settings.downloadHosts());
+    }
+
+    public boolean outputIsDataUri(Exchange exchange) {
+        return exchange.getProperty(OUTPUT, String.class).startsWith("data:");
+    }
+
+    public void prepareDownload(Exchange exchange) {
+        String url = exchange.getProperty(OUTPUT, String.class);
+        URI uri = downloads.check(url);
+        Message in = HttpRequest.start(exchange, "GET", null);
+        in.setHeader(Exchange.HTTP_URI, url);
+        if (downloads.sendsToken(uri)) {
+            replicate.authorize(in);
+        }
+    }
+
+    /**
+     * Streams the downloaded body to the step's file; a body shorter than announced is a truncated download, one
+     * larger than {@code replicate.max-download-bytes} is refused.
+     */
+    public void storeDownload(Exchange exchange) throws IOException {
+        HttpRequest.forgetCredentials(exchange);
+        Path target = target(exchange);
+        Long announced = exchange.getIn().getHeader("Content-Length", Long.class);
+        long max = settings.maxDownloadBytes();
+        if (announced != null && announced > max) {
+            throw new ForbiddenDownloadException("Refusing the output of " + announced + " bytes: more than replicate.max-download-bytes (" + max + ")");
+        }
+        long written;
+        try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
+            written = AtomicFiles.write(target, new LimitedInputStream(in, max));
+        } catch (InvalidPayloadException e) {
+            throw new MalformedResponseException("Replicate output download answered with no body");
+        }
+        if (announced != null && announced != written) {
+            Files.deleteIfExists(target);
+            throw new TruncatedDownloadException("Download of " + exchange.getProperty(OUTPUT) + " ended after "
+                    + written + " of " + announced + " bytes");
+        }
+        stored(exchange, target);
+    }
+
+    public void storeDataUri(Exchange exchange) throws IOException {
+        String uri = exchange.getProperty(OUTPUT, String.class);
+        int comma = uri.indexOf(',');
+        if (comma < 0 || !uri.substring(0, comma).endsWith(";base64")) {
+            throw new MalformedResponseException("Replicate output is a data: URI that is not base64");
+        }
+        long max = settings.maxDataUriBytes();
+        if ((uri.length() - comma - 1) / 4L * 3 > max) {
+            throw new ForbiddenDownloadException("Refusing a data: URI output of about " + (uri.length() - comma - 1) / 4L * 3
+                    + " bytes: more than pipeline.max-data-uri-bytes (" + max + ")");
+        }
+        Path target = target(exchange);
+        AtomicFiles.write(target, Base64.getDecoder().decode(uri.substring(comma + 1)));
+        stored(exchange, target);
+    }
+
+    private void stored(Exchange exchange, Path file) throws IOException {
+        String target = exchange.getProperty(TARGET, String.class);
+        String output = exchange.getProperty(OUTPUT, String.class);
+        String url = output.startsWith("data:") ? null : output;
+        SceneResult result = Steps.sceneResult(exchange);
+        if (target.startsWith("images/")) {
+            result.file("image", target);
+            exchange.setProperty(IMAGE_URL, url);
+            exchange.setProperty(IMAGE_URL_AT, System.currentTimeMillis());
+        } else {
+            result.file("clip", target);
+        }
+        Steps.complete(exchange, journal, file, url);
+    }
+
+    private Path target(Exchange exchange) {
+        return AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(exchange.getProperty(TARGET, String.class)));
+    }
+}

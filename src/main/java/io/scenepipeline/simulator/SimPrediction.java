@@ -1,0 +1,120 @@
+package io.scenepipeline.simulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One simulated Replicate prediction; its status moves with time. */
+final class SimPrediction {
+    final String id;
+    final String model;
+    final String version;
+    final ObjectNode input;
+    final Instant createdAt;
+    final String plannedFailure;
+    volatile String status = "starting";
+    volatile String error;
+    volatile Instant startedAt;
+    volatile Instant completedAt;
+    volatile byte[] output;
+
+    SimPrediction(String id, String model, String version, ObjectNode input, Instant createdAt, String plannedFailure) {
+        this.id = id;
+        this.model = model;
+        this.version = version;
+        this.input = input;
+        this.createdAt = createdAt;
+        this.plannedFailure = plannedFailure;
+    }
+
+    String prompt() {
+        return input.path("prompt").asText("");
+    }
+
+    boolean terminal() {
+        return Set.of("succeeded", "failed", "canceled").contains(status);
+    }
+
+    synchronized void cancel() {
+        if (!terminal()) {
+            status = "canceled";
+            completedAt = Instant.now();
+        }
+    }
+
+    boolean expired(long ttl) {
+        return completedAt != null && System.currentTimeMillis() - completedAt.toEpochMilli() > ttl;
+    }
+
+    synchronized void advance(long runMs, java.util.function.Function<SimPrediction, byte[]> renderer) {
+        if (terminal()) {
+            return;
+        }
+        long age = System.currentTimeMillis() - createdAt.toEpochMilli();
+        if (age >= runMs / 5 && startedAt == null) {
+            startedAt = Instant.now();
+            status = "processing";
+        }
+        if (age >= runMs) {
+            if (plannedFailure != null) {
+                status = "failed";
+                error = plannedFailure;
+            } else {
+                byte[] made = renderer.apply(this);
+                if (made == null) {
+                    status = "failed";
+                    error = "Could not load the input image";
+                } else {
+                    output = made;
+                    status = "succeeded";
+                }
+            }
+            if (startedAt == null) {
+                startedAt = Instant.now();
+            }
+            completedAt = Instant.now();
+        }
+    }
+
+    String contentType() {
+        return ModelInputs.isVideo(model) ? "video/mp4" : "image/png";
+    }
+
+    Object outputValue(String baseUrl) {
+        String url = baseUrl + "/files/" + id + "/out-0." + (ModelInputs.isVideo(model) ? "mp4" : "png");
+        return model.equals("stability-ai/sdxl") ? List.of(url) : url;
+    }
+
+    /** The prediction as Replicate shows it. */
+    Map<String, Object> view(String baseUrl, long fileTtlMs) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", id);
+        v.put("model", model);
+        v.put("version", version);
+        v.put("input", input);
+        v.put("logs", status.equals("starting") ? "" : "simulated run\n");
+        boolean removed = output != null && expired(fileTtlMs);
+        v.put("output", status.equals("succeeded") && !removed ? outputValue(baseUrl) : null);
+        v.put("data_removed", removed);
+        v.put("error", error);
+        v.put("status", status);
+        v.put("created_at", createdAt.toString());
+        if (startedAt != null) {
+            v.put("started_at", startedAt.toString());
+        }
+        if (completedAt != null) {
+            v.put("completed_at", completedAt.toString());
+            v.put("metrics", Map.of("predict_time", (completedAt.toEpochMilli() - createdAt.toEpochMilli()) / 1000.0));
+        }
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("get", baseUrl + "/v1/predictions/" + id);
+        urls.put("cancel", baseUrl + "/v1/predictions/" + id + "/cancel");
+        urls.put("web", "https://replicate.com/p/" + id);
+        v.put("urls", urls);
+        return v;
+    }
+}
