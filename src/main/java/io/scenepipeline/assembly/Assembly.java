@@ -9,11 +9,14 @@ import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
+import io.scenepipeline.support.Wav;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,7 +66,7 @@ public final class Assembly {
 
     /** A program: a path as given, else the first executable of that name on PATH (also used by the tests). */
     public static Optional<Path> locate(String command) {
-        if (command.contains("/") || command.contains(java.io.File.separator)) {
+        if (command.contains("/") || command.contains(File.separator)) {
             Path p = Path.of(command);
             return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p.toAbsolutePath()) : Optional.empty();
         }
@@ -70,7 +74,7 @@ public final class Assembly {
         if (path == null) {
             return Optional.empty();
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }
@@ -117,7 +121,7 @@ public final class Assembly {
             LOG.info("plan={} {} Assembly: {} taken from the journal ({} s of video)", run.planId(), stage(), FILE, FfmpegCommand.format(seconds));
             return;
         }
-        Path scratch = Files.createDirectories(workDir.resolve("assembly")).resolve(run.planId() + "-" + java.util.UUID.randomUUID());
+        Path scratch = Files.createDirectories(workDir.resolve("assembly")).resolve(run.planId() + "-" + UUID.randomUUID());
         Files.createDirectories(scratch);
         try {
             Path out = scratch.resolve("final.partial.mp4");
@@ -179,7 +183,7 @@ public final class Assembly {
             return "";
         }
         List<String> lines = new ArrayList<>();
-        try (var all = Files.lines(stderr, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+        try (var all = Files.lines(stderr, StandardCharsets.ISO_8859_1)) {
             all.map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> {
                 lines.add(l);
                 if (lines.size() > STDERR_TAIL_LINES) {
@@ -262,7 +266,7 @@ public final class Assembly {
 
     static double wavSeconds(Path wav) throws IOException {
         try {
-            return io.scenepipeline.support.Wav.seconds(wav);
+            return Wav.seconds(wav);
         } catch (IOException notAWav) {
             throw new AssemblyFailedException(notAWav.getMessage());
         }

@@ -2,6 +2,7 @@ package io.scenepipeline.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ final class AppProperties {
         AppProperties p = new AppProperties(environment, system);
         try (InputStream in = AppProperties.class.getResourceAsStream("/application.properties")) {
             if (in != null) {
-                p.merged.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                p.merged.load(new InputStreamReader(in, StandardCharsets.UTF_8));
             }
         }
         Path local = workingDirectory.resolve("application.properties");

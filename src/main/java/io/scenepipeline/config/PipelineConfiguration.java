@@ -1,7 +1,21 @@
 package io.scenepipeline.config;
 
-import io.scenepipeline.support.SettingsException;
-
+import io.scenepipeline.assembly.Assembly;
+import io.scenepipeline.assembly.AssemblySettings;
+import io.scenepipeline.lifecycle.InboxErrors;
+import io.scenepipeline.lifecycle.InboxGuard;
+import io.scenepipeline.lifecycle.InboxSettings;
+import io.scenepipeline.lifecycle.PlanDeadLetter;
+import io.scenepipeline.lifecycle.PlanIntake;
+import io.scenepipeline.lifecycle.PlanLifecycle;
+import io.scenepipeline.lifecycle.PlanReadLock;
+import io.scenepipeline.lifecycle.ShutdownWatch;
+import io.scenepipeline.observe.BreakerHealthCheck;
+import io.scenepipeline.observe.DeadLettersHealthCheck;
+import io.scenepipeline.observe.FoldersHealthCheck;
+import io.scenepipeline.observe.PipelineMetrics;
+import io.scenepipeline.output.DeadLetters;
+import io.scenepipeline.plan.PlanParser;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
@@ -10,38 +24,37 @@ import io.scenepipeline.provider.replicate.PredictionCancel;
 import io.scenepipeline.provider.replicate.PredictionOutputs;
 import io.scenepipeline.provider.replicate.PredictionPolls;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
-import io.scenepipeline.assembly.Assembly;
-import io.scenepipeline.assembly.AssemblySettings;
-import io.scenepipeline.lifecycle.InboxErrors;
-import io.scenepipeline.lifecycle.InboxGuard;
-import io.scenepipeline.lifecycle.InboxSettings;
-import io.scenepipeline.lifecycle.PlanDeadLetter;
-import io.scenepipeline.lifecycle.PlanIntake;
-import io.scenepipeline.lifecycle.PlanReadLock;
-import io.scenepipeline.lifecycle.ShutdownWatch;
-import io.scenepipeline.observe.BreakerHealthCheck;
-import io.scenepipeline.observe.DeadLettersHealthCheck;
-import io.scenepipeline.observe.FoldersHealthCheck;
-import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.StepFailureHandler;
-import io.scenepipeline.lifecycle.PlanLifecycle;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.state.PlanRecovery;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.WorkLock;
-import io.scenepipeline.output.DeadLetters;
-import io.scenepipeline.support.ShownPath;
 import io.scenepipeline.support.Secrets;
+import io.scenepipeline.support.SettingsException;
+import io.scenepipeline.support.ShownPath;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Binds the pipeline's beans, built from the validated {@link PipelineSettings}, before the YAML routes load
@@ -99,19 +112,25 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("pipelineSettings", settings);
         registry.bind("failureClassifier", classifier);
         // the project's series go into the registry Camel's micrometer-prometheus scrapes on /observe/metrics
-        io.micrometer.core.instrument.MeterRegistry meters = registry.lookupByNameAndType(
-                org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME, io.micrometer.core.instrument.MeterRegistry.class);
+        MeterRegistry meters = registry.lookupByNameAndType(
+                MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         if (meters == null) {
-            meters = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-            registry.bind(org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
         PipelineMetrics metrics = new PipelineMetrics(meters, () -> breaker.state() == ProviderBreaker.State.OPEN);
         registry.bind("pipelineMetrics", metrics);
+        // the retry components' route configurations, defined once from the same settings the failure handlers use
+        try {
+            context.addRoutes(new RetryConfigurations(settings.retry()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot define the retry configurations", e);
+        }
         ServerSlots[] faceRig = new ServerSlots[1];
-        List<java.util.concurrent.ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, faceRig);
+        List<ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, faceRig);
         for (String component : PipelineSettings.RETRY_COMPONENTS) {
             // a face_rig call that lost its connection sets its server aside before its retry is scheduled
-            java.util.function.BiConsumer<org.apache.camel.Exchange, Throwable> listener = "facerig".equals(component)
+            BiConsumer<Exchange, Throwable> listener = "facerig".equals(component)
                     ? faceRig[0]::failed : (exchange, failure) -> { };
             registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets,
                     breaker, metrics, listener));
@@ -122,7 +141,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("planLifecycle", new PlanLifecycle(settings.outbox(), settings.work(), settings.faceRigEnabled(), stats, breaker,
                 metrics, assembly.active()));
         InboxSettings inbox = InboxSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
-        PlanIntake intake = new PlanIntake(settings.work(), settings.limits().maxPlanBytes(), new io.scenepipeline.plan.PlanParser(
+        PlanIntake intake = new PlanIntake(settings.work(), settings.limits().maxPlanBytes(), new PlanParser(
                 settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics);
         registry.bind("planIntake", intake);
         ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.work()), intake);
@@ -134,7 +153,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("planReadLock", new PlanReadLock(inbox.minAgeMs(), inbox.checkIntervalMs(), inbox.settleMs(),
                 settings.limits().maxPlanBytes()));
         // readiness: named checks beside Camel's own (context, routes, consumers)
-        java.util.Map<String, Path> folders = new java.util.LinkedHashMap<>();
+        Map<String, Path> folders = new LinkedHashMap<>();
         folders.put("pipeline.inbox", settings.inbox());
         folders.put("pipeline.outbox", settings.outbox());
         folders.put("pipeline.dead-letter", settings.deadLetter());
@@ -142,7 +161,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("providers-health-check", new BreakerHealthCheck(breaker));
         registry.bind("folders-health-check", new FoldersHealthCheck(folders));
         registry.bind("dead-letters-health-check", new DeadLettersHealthCheck(deadLetters::waiting));
-        org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(context);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(registry.lookupByName("providers-health-check"));
             health.register(registry.lookupByName("folders-health-check"));
@@ -159,22 +178,22 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("facerig", new FaceRigSteps(journal));
 
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context
-        java.util.concurrent.ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);
+        ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);
         registry.bind("waitScheduler", waits);
         // creates held back by replicate.max-creates-per-minute: they leave at the throttle's pace, two threads suffice
-        java.util.concurrent.ScheduledExecutorService creates = context.getExecutorServiceManager().newScheduledThreadPool(this, "create-throttle", 2);
+        ScheduledExecutorService creates = context.getExecutorServiceManager().newScheduledThreadPool(this, "create-throttle", 2);
         registry.bind("createScheduler", creates);
         // plans and scenes waiting for a concurrency permit (inbox and scene throttles): Camel's own pool per throttle
         // would grow to ten threads each just by scheduling its clean-ups
-        java.util.concurrent.ScheduledExecutorService permits = context.getExecutorServiceManager().newScheduledThreadPool(this, "permit", 2);
+        ScheduledExecutorService permits = context.getExecutorServiceManager().newScheduledThreadPool(this, "permit", 2);
         registry.bind("throttleScheduler", permits);
         // a dead letter the dead-letter folder refused is tried again on this one
-        java.util.concurrent.ScheduledExecutorService letters = context.getExecutorServiceManager()
+        ScheduledExecutorService letters = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "dead-letter-retry");
         long every = Math.max(1, inbox.deadLetterRetry().toMillis());
-        letters.scheduleWithFixedDelay(deadLetters::retry, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        letters.scheduleWithFixedDelay(deadLetters::retry, every, every, TimeUnit.MILLISECONDS);
         try {
-            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() throws IOException {
                     context.getExecutorServiceManager().shutdownNow(waits);

@@ -1,17 +1,18 @@
 package io.scenepipeline.config;
 
-import io.scenepipeline.support.SettingsReader;
-import io.scenepipeline.support.SettingsException;
-
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSettings;
 import io.scenepipeline.provider.replicate.ReplicateModel;
 import io.scenepipeline.provider.replicate.ReplicateSettings;
 import io.scenepipeline.retry.Backoff;
+import io.scenepipeline.support.SettingsException;
+import io.scenepipeline.support.SettingsReader;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -22,15 +23,15 @@ import java.util.stream.Collectors;
  */
 public record PipelineSettings(
         Path inbox, Path outbox, Path deadLetter, Path work,
-        int planConcurrency, int sceneConcurrency, int workerThreads, boolean storyboardEnabled, boolean faceRigEnabled, java.time.Duration journalRetention,
+        int planConcurrency, int sceneConcurrency, int workerThreads, boolean storyboardEnabled, boolean faceRigEnabled, Duration journalRetention,
         Limits limits,
         Map<String, Backoff> retry, String retryableStatusCodes,
         URI replicateBaseUrl, String replicateToken, List<String> downloadHosts, ReplicateModel imageModel, ReplicateModel videoModel,
         long pollInterval, long predictionTimeout, List<String> transientErrors, String videoResolution,
         long maxInlineImageBytes,
         URI elevenlabsBaseUrl, String elevenlabsKey, String voiceId, String elevenlabsModel, String elevenlabsOutputFormat,
-        List<URI> facerigBaseUrls, java.time.Duration facerigSetAside, Map<String, Integer> maxConcurrent, int maxCreatesPerMinute,
-        int breakerFailures, java.time.Duration breakerWindow, java.time.Duration breakerHalfOpenAfter) {
+        List<URI> facerigBaseUrls, Duration facerigSetAside, Map<String, Integer> maxConcurrent, int maxCreatesPerMinute,
+        int breakerFailures, Duration breakerWindow, Duration breakerHalfOpenAfter) {
 
     public static final List<String> RETRY_COMPONENTS = List.of("video", "facerig", "storyboard");
 
@@ -83,7 +84,7 @@ public record PipelineSettings(
                 retry, statusCodes,
                 r.url("replicate.base-url"), r.secret("replicate.api-token", "REPLICATE_API_TOKEN"),
                 Arrays.stream(r.required("replicate.download-hosts").split(",")).map(String::trim)
-                        .map(h -> h.toLowerCase(java.util.Locale.ROOT)).filter(h -> !h.isEmpty()).toList(),
+                        .map(h -> h.toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList(),
                 model(r, "replicate.image-model", ReplicateModel.Kind.IMAGE),
                 model(r, "replicate.video-model", ReplicateModel.Kind.VIDEO),
                 r.longValue("replicate.poll-interval", 1), r.longValue("replicate.prediction-timeout", 1),
@@ -106,7 +107,7 @@ public record PipelineSettings(
     private static ReplicateModel model(SettingsReader r, String key, ReplicateModel.Kind kind) {
         String v = r.required(key);
         return ReplicateModel.byName(v).filter(m -> m.kind() == kind).orElseThrow(() -> new SettingsException(
-                key + ": unknown " + kind.name().toLowerCase(java.util.Locale.ROOT) + " model '" + v + "'; known: "
+                key + ": unknown " + kind.name().toLowerCase(Locale.ROOT) + " model '" + v + "'; known: "
                         + String.join(", ", ReplicateModel.names(kind))));
     }
 

@@ -1,7 +1,6 @@
 package io.scenepipeline.lifecycle;
 
 import io.scenepipeline.observe.PipelineMetrics;
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.output.DeadLetterReport;
 import io.scenepipeline.output.DeadLetters;
 import io.scenepipeline.output.HtmlReport;
@@ -13,6 +12,7 @@ import io.scenepipeline.run.Failure;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.SafeText;

@@ -1,12 +1,13 @@
 package io.scenepipeline.lifecycle;
 
-import com.fasterxml.jackson.core.JsonParser;
 import io.scenepipeline.plan.PlanValidationException;
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.core.JsonParser;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class PlanFile {
                 throw tooLarge("holds more than " + maxBytes + " bytes", maxBytes);
             }
             return bytes;
-        } catch (java.nio.file.FileSystemException e) {
+        } catch (FileSystemException e) {
             throw new PlanValidationException(List.of("(file): cannot read " + name + ": " + FileProblems.reason(e)));
         }
     }

@@ -1,11 +1,11 @@
 package io.scenepipeline.lifecycle;
 
 import io.scenepipeline.observe.PipelineMetrics;
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.PlanParser;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.AtomicFiles;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -20,11 +20,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 
 /**
  * A picked-up plan file becomes a run: its bytes read (a regular file only, never through a link, at most
- * {@code pipeline.max-plan-bytes}), validated, and given a staging folder. Two files of one plan id never run at once.
+ * {@code pipeline.max-plan-bytes}), validated, and given a staging folder. (Two files of one plan id never run at once:
+ * the inbox route's throttle, keyed by plan id, sees to it.)
  */
 public final class PlanIntake {
 
@@ -37,14 +37,6 @@ public final class PlanIntake {
     private final PipelineMetrics metrics;
     /** In-flight file name → plan id, for the lines a stop writes about the plans it leaves. */
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
-    /** One lock per plan id in use; removed when its last holder or waiter is done, so the map does not grow. */
-    private final Map<String, PlanLock> planLocks = new ConcurrentHashMap<>();
-
-    private static final class PlanLock {
-        final Semaphore semaphore = new Semaphore(1, true);
-        /** Holders and waiters, changed only inside the map's compute (atomic per key). */
-        int users;
-    }
 
     /**
      * @param work         {@code pipeline.work}
@@ -82,7 +74,10 @@ public final class PlanIntake {
         byte[] bytes = PlanFile.read(file, fileName, maxPlanBytes);
         exchange.setProperty(Steps.PLAN_BYTES, bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
-        holdPlanId(exchange, plan.planId());
+        if (inFlight.containsValue(plan.planId())) {
+            // the inbox route's throttle (one exchange per plan id) holds it, without a thread, until the other is done
+            LOG.info("plan={} Waiting: another file of this plan is in flight", plan.planId());
+        }
         Path staging = AtomicFiles.inside(work.resolve("staging"),
                 Path.of(plan.planId() + "-" + STAMP.format(Instant.now())));
         Files.createDirectories(staging);
@@ -107,32 +102,4 @@ public final class PlanIntake {
         return inFlight.get(inflightName);
     }
 
-    /**
-     * Two files with the same plan id never run at the same time (they would publish one outbox folder): the second
-     * waits here until the first is done, then usually completes at once from the journal. Released when the
-     * exchange completes, however it ends.
-     */
-    private void holdPlanId(Exchange exchange, String planId) {
-        PlanLock lock = planLocks.compute(planId, (k, l) -> {
-            PlanLock held = l == null ? new PlanLock() : l;
-            held.users++;
-            return held;
-        });
-        if (!lock.semaphore.tryAcquire()) {
-            LOG.info("plan={} Waiting: another file of this plan is in flight", planId);
-            lock.semaphore.acquireUninterruptibly();
-        }
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                lock.semaphore.release();
-                planLocks.compute(planId, (k, l) -> --l.users == 0 ? null : l);
-            }
-        });
-    }
-
-    /** Plan ids with a lock right now (for tests: the map empties when nothing runs). */
-    public int planLocksInUse() {
-        return planLocks.size();
-    }
 }

@@ -1,24 +1,24 @@
 package io.scenepipeline.lifecycle;
 
-import io.scenepipeline.run.PlanRun;
-import io.scenepipeline.run.Steps;
-import io.scenepipeline.run.RunStats;
-import io.scenepipeline.run.SceneResult;
-import io.scenepipeline.run.StepRecord;
-import io.scenepipeline.run.Failure;
-
 import io.scenepipeline.observe.PipelineMetrics;
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.output.HtmlReport;
 import io.scenepipeline.output.Manifest;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.ProviderErrors;
+import io.scenepipeline.run.Failure;
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.RunStats;
+import io.scenepipeline.run.SceneResult;
+import io.scenepipeline.run.StepRecord;
+import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.ShownPath;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -70,7 +71,7 @@ public final class PlanLifecycle {
         exchange.setProperty(Steps.SCENE, exchange.getIn().getBody(Scene.class));
         exchange.removeProperty(Steps.STEP);
         metrics.sceneStarted();
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
                 metrics.sceneLeft();
@@ -142,7 +143,7 @@ public final class PlanLifecycle {
     private void stageDone(Exchange exchange, String stage, boolean narratedOnly) {
         PlanRun run = Steps.run(exchange);
         List<String> stages = stages();
-        long total = narratedOnly ? run.plan().scenes().stream().filter(io.scenepipeline.plan.Scene::hasNarration).count()
+        long total = narratedOnly ? run.plan().scenes().stream().filter(Scene::hasNarration).count()
                 : run.plan().scenes().size();
         LOG.info("plan={} [{}/{}] {}: {}/{} scenes", run.planId(), stages.indexOf(stage) + 1, stages.size(), stage,
                 run.stageDone(stage), total);
@@ -150,7 +151,7 @@ public final class PlanLifecycle {
 
     /** The stages a plan goes through with these settings, in the order the progress lines number them. */
     List<String> stages() {
-        List<String> stages = new java.util.ArrayList<>(List.of("Text-to-image", "Image-to-video", "Narration"));
+        List<String> stages = new ArrayList<>(List.of("Text-to-image", "Image-to-video", "Narration"));
         if (faceRigEnabled) {
             stages.add("face_rig");
         }

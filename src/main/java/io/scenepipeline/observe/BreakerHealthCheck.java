@@ -4,6 +4,7 @@ import io.scenepipeline.retry.ProviderBreaker;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
+import java.util.Locale;
 import java.util.Map;
 
 /** Readiness {@code providers}: down while the provider breaker is open (new plans wait in the inbox). */
@@ -24,7 +25,7 @@ public final class BreakerHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         ProviderBreaker.State state = breaker.state();
-        builder.detail("breaker", state.name().toLowerCase(java.util.Locale.ROOT));
+        builder.detail("breaker", state.name().toLowerCase(Locale.ROOT));
         if (state == ProviderBreaker.State.OPEN) {
             builder.message("Provider breaker open: " + breaker.lastReason() + "; new plans wait in the inbox").down();
         } else {

@@ -1,21 +1,24 @@
 package io.scenepipeline.observe;
 
-import io.scenepipeline.run.Steps;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.scenepipeline.provider.TruncatedDownloadException;
 import io.scenepipeline.provider.replicate.PredictionFailedException;
 import io.scenepipeline.provider.replicate.PredictionTimeoutException;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.RetryEvents;
-import io.scenepipeline.provider.TruncatedDownloadException;
 import io.scenepipeline.run.StepRecord;
+import io.scenepipeline.run.Steps;
 import io.scenepipeline.support.MalformedResponseException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -120,7 +123,7 @@ public final class PipelineMetrics implements RetryEvents {
             return "http_" + status;
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
                 return "timeout";
             }
             if (t instanceof ConnectException) {
@@ -138,8 +141,8 @@ public final class PipelineMetrics implements RetryEvents {
             if (t instanceof MalformedResponseException) {
                 return "malformed_response";
             }
-            if (t instanceof org.apache.hc.core5.http.NoHttpResponseException || t instanceof org.apache.hc.core5.http.ConnectionClosedException
-                    || t instanceof java.net.SocketException) {
+            if (t instanceof NoHttpResponseException || t instanceof ConnectionClosedException
+                    || t instanceof SocketException) {
                 return "disconnect";
             }
         }

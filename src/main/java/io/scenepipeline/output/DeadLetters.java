@@ -1,7 +1,6 @@
 package io.scenepipeline.output;
 
 import io.scenepipeline.support.AtomicFiles;
-
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.SafeText;
@@ -11,9 +10,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -98,7 +99,7 @@ public final class DeadLetters {
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                 AtomicFiles.write(target, in);
                 return;
-            } catch (java.nio.file.AccessDeniedException unreadable) {
+            } catch (AccessDeniedException unreadable) {
                 // moved below
             }
         }
@@ -117,7 +118,7 @@ public final class DeadLetters {
         try {
             String base = (String) meta.get("base");
             if (Files.exists(folder) && !Files.isDirectory(folder)) {
-                throw new java.nio.file.NotDirectoryException(folder.toString());
+                throw new NotDirectoryException(folder.toString());
             }
             if (base == null) {
                 Path claimed = AtomicFiles.claimUnique(folder, planId, ".json");

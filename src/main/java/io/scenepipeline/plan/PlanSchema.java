@@ -1,5 +1,6 @@
 package io.scenepipeline.plan;
 
+import io.scenepipeline.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -8,7 +9,6 @@ import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
 import com.networknt.schema.path.NodePath;
-import io.scenepipeline.support.Json;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -110,7 +111,7 @@ public final class CallDeadline implements HttpClientConfigurer {
 
         /** The deadline passed, or the read timeout (the same setting, for a server gone quiet) fired first. */
         boolean timedOut(Throwable e) {
-            return fired.get() || (e instanceof java.net.SocketTimeoutException && !(e instanceof CallDeadlineException));
+            return fired.get() || (e instanceof SocketTimeoutException && !(e instanceof CallDeadlineException));
         }
 
         /** @param inBody the answer's status and headers had arrived */

@@ -3,6 +3,9 @@ package io.scenepipeline.provider;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -146,8 +151,8 @@ public final class ServerSlots extends AsyncProcessorSupport {
             if (t instanceof SocketTimeoutException) {
                 return false;
             }
-            if (t instanceof SocketException || t instanceof org.apache.hc.core5.http.NoHttpResponseException
-                    || t instanceof org.apache.hc.core5.http.ConnectionClosedException) {
+            if (t instanceof SocketException || t instanceof NoHttpResponseException
+                    || t instanceof ConnectionClosedException) {
                 return true;
             }
         }
@@ -155,8 +160,8 @@ public final class ServerSlots extends AsyncProcessorSupport {
     }
 
     /** Calls each server has taken so far, by base URL (for tests and the benchmark). */
-    public synchronized java.util.Map<String, Integer> taken() {
-        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    public synchronized Map<String, Integer> taken() {
+        Map<String, Integer> out = new LinkedHashMap<>();
         servers.forEach(s -> out.put(s.url, s.taken));
         return out;
     }
@@ -212,7 +217,7 @@ public final class ServerSlots extends AsyncProcessorSupport {
         // however the exchange ends (a call failed for good, a stop), its slot comes back
         if (exchange.getProperty(property + ".release") == null) {
             exchange.setProperty(property + ".release", true);
-            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
                     release(done);

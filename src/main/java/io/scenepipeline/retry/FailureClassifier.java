@@ -1,7 +1,6 @@
 package io.scenepipeline.retry;
 
 import io.scenepipeline.provider.TruncatedDownloadException;
-
 import io.scenepipeline.provider.replicate.PredictionFailedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;

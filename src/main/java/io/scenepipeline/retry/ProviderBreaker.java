@@ -32,6 +32,7 @@ public final class ProviderBreaker {
     private CamelContext context;
     private ScheduledExecutorService scheduler;
     private volatile State state = State.CLOSED;
+    private volatile String lastReason = "";
 
     public ProviderBreaker(int failures, Duration window, Duration halfOpenAfter, String route) {
         this.failures = failures;
@@ -44,8 +45,6 @@ public final class ProviderBreaker {
         this.context = context;
         this.scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "breaker");
     }
-
-    private volatile String lastReason = "";
 
     public State state() {
         return state;

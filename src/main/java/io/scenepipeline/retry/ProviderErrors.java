@@ -1,18 +1,20 @@
 package io.scenepipeline.retry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.provider.CallDeadlineException;
 import io.scenepipeline.provider.ResponseTooLargeException;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.SafeText;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.impl.EnglishReasonPhraseCatalog;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +84,7 @@ public final class ProviderErrors {
         String location = h.getRedirectLocation();
         String host = null;
         try {
-            host = location == null ? null : java.net.URI.create(location.trim()).getHost();
+            host = location == null ? null : URI.create(location.trim()).getHost();
         } catch (IllegalArgumentException notAUri) {
             // said as it came
         }
@@ -94,7 +96,7 @@ public final class ProviderErrors {
     private static Throwable rootOfInterest(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HttpOperationFailedException || t.getCause() == null
-                    || t instanceof java.io.IOException || t.getClass().getName().startsWith("io.scenepipeline")) {
+                    || t instanceof IOException || t.getClass().getName().startsWith("io.scenepipeline")) {
                 return t;
             }
         }

@@ -1,7 +1,7 @@
 package io.scenepipeline.retry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 import java.time.Duration;

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.function.BiConsumer;
 
 /**
  * Runs on every failed provider call of one retry component ({@code onExceptionOccurredRef} of its route
@@ -35,7 +36,7 @@ public final class StepFailureHandler implements Processor {
     private final RetryEvents metrics;
 
     /** Told of every failed call first (face_rig's server pool sets a server aside that lost a connection). */
-    private final java.util.function.BiConsumer<Exchange, Throwable> listener;
+    private final BiConsumer<Exchange, Throwable> listener;
 
     public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
                               RetryEvents metrics) {
@@ -43,7 +44,7 @@ public final class StepFailureHandler implements Processor {
     }
 
     public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
-                              RetryEvents metrics, java.util.function.BiConsumer<Exchange, Throwable> listener) {
+                              RetryEvents metrics, BiConsumer<Exchange, Throwable> listener) {
         this.listener = listener;
         this.metrics = metrics;
         this.component = component;

@@ -6,7 +6,10 @@ import io.scenepipeline.plan.ScenePlan;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,7 +28,9 @@ public final class PlanRun {
     private final ConcurrentSkipListMap<Integer, SceneResult> scenes = new ConcurrentSkipListMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> stages = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> stages = new ConcurrentHashMap<>();
+    private volatile Object assembly;
+    private volatile String finalVideo;
 
     public PlanRun(ScenePlan plan, String fileName, Path stagingDir) {
         this.plan = plan;
@@ -35,9 +40,6 @@ public final class PlanRun {
             scenes.put(scene.sceneNumber(), new SceneResult(scene));
         }
     }
-
-    private volatile Object assembly;
-    private volatile String finalVideo;
 
     /** What the assembly did: a map of facts, or a sentence saying why it was skipped; and the final video, if any. */
     public void assembly(Object outcome, String finalVideo) {
@@ -56,7 +58,7 @@ public final class PlanRun {
 
     /** One more scene has finished {@code stage}; returns how many have. */
     public int stageDone(String stage) {
-        return stages.computeIfAbsent(stage, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        return stages.computeIfAbsent(stage, k -> new AtomicInteger()).incrementAndGet();
     }
 
     public ScenePlan plan() {

@@ -1,12 +1,13 @@
 package io.scenepipeline.run;
 
+import io.scenepipeline.plan.Scene;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.scenepipeline.plan.Scene;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class SceneResult {
         synchronized (steps) {
             copy = new ArrayList<>(steps);
         }
-        copy.sort(java.util.Comparator.comparingInt(s -> ORDER.indexOf(s.step())));
+        copy.sort(Comparator.comparingInt(s -> ORDER.indexOf(s.step())));
         return copy;
     }
 

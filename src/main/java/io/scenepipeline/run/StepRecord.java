@@ -87,7 +87,7 @@ public final class StepRecord {
     /** True when the output was taken from an earlier run instead of calling the provider again. */
     /** The prediction this step gave up on and canceled, or null. */
     @JsonProperty("canceled_prediction")
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public String canceledPrediction() {
         return canceledPrediction;
     }

@@ -1,9 +1,9 @@
 package io.scenepipeline.run;
 
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.support.AtomicFiles;
 import org.apache.camel.Exchange;
 
 import java.io.IOException;
@@ -23,6 +23,11 @@ public final class Steps {
     public static final String PLAN_BYTES = "planBytes";
 
     private Steps() {
+    }
+
+    /** For the routes: the current step has to be called (it was not taken from the journal). */
+    public static boolean toCall(Exchange exchange) {
+        return !exchange.getProperty(REUSED, false, Boolean.class);
     }
 
     public static PlanRun run(Exchange exchange) {

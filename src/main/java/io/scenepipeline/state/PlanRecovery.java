@@ -24,12 +24,12 @@ import java.util.List;
 public final class PlanRecovery {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    /** Folders of the work folder that only a running process uses: what a dead run left there is removed. */
+    private static final List<String> SCRATCH = List.of("staging", "assembly", "replaced", "tmp");
+
 
     private PlanRecovery() {
     }
-
-    /** Folders of the work folder that only a running process uses: what a dead run left there is removed. */
-    private static final List<String> SCRATCH = List.of("staging", "assembly", "replaced", "tmp");
 
     /**
      * Puts the plans a stopped or dead run left in flight back into the inbox: the files in {@code work/inflight/},

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -21,8 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -45,6 +49,9 @@ public final class StepJournal {
     private final Path artifacts;
     private final Path predictions;
 
+    /** Artifacts this process has hashed, with the size and mtime they had then: unchanged ones are not read again. */
+    private final Map<String, String> verified = new ConcurrentHashMap<>();
+
     public StepJournal(Path root) {
         this.steps = root.resolve("steps");
         this.artifacts = root.resolve("artifacts");
@@ -57,9 +64,6 @@ public final class StepJournal {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** Artifacts this process has hashed, with the size and mtime they had then: unchanged ones are not read again. */
-    private final java.util.Map<String, String> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * True when the artifact's content still has {@code sha256}. Hashing a clip means reading all of it, so an artifact
@@ -128,7 +132,7 @@ public final class StepJournal {
     /** As {@link #record}, for an output that is not a file of the plan (e.g. a face_rig timeline as JSON). */
     public StepEntry record(String key, String step, String provider, String model, byte[] output, String extension,
                             String requestId, int attempts, long durationMs) throws IOException {
-        Path tmp = artifacts.resolve(".out-" + java.util.UUID.randomUUID() + extension);
+        Path tmp = artifacts.resolve(".out-" + UUID.randomUUID() + extension);
         try {
             Files.write(tmp, output);
             return record(key, step, provider, model, tmp, null, requestId, null, attempts, durationMs);
@@ -220,7 +224,7 @@ public final class StepJournal {
 
     public static String hash(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -1,9 +1,9 @@
 package io.scenepipeline.state;
 
+import io.scenepipeline.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scenepipeline.support.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,7 @@
 package io.scenepipeline.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -49,7 +50,7 @@ public final class Json {
                 throw new MalformedResponseException(provider + " answered with an empty body");
             }
             return node;
-        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        } catch (StreamConstraintsException e) {
             throw new MalformedResponseException(provider + " answered with JSON too large to read (" + text.length()
                     + " characters; " + e.getOriginalMessage() + ")");
         } catch (JsonProcessingException e) {

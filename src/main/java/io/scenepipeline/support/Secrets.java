@@ -3,6 +3,7 @@ package io.scenepipeline.support;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +45,7 @@ public final class Secrets {
         }
         return SHAPED.matcher(out).replaceAll(m -> {
             String prefix = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : "";
-            return java.util.regex.Matcher.quoteReplacement(prefix + MASK);
+            return Matcher.quoteReplacement(prefix + MASK);
         });
     }
 }

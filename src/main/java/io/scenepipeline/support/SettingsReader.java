@@ -2,8 +2,12 @@ package io.scenepipeline.support;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads and checks single setting values; every message names the key (used by every group of settings). */
 public record SettingsReader(Function<String, String> lookup) {
@@ -85,20 +89,20 @@ public record SettingsReader(Function<String, String> lookup) {
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 7d}, or plain milliseconds. */
-    public java.time.Duration duration(String key) {
+    public Duration duration(String key) {
         String v = required(key);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(v);
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(v);
         if (!m.matches()) {
             throw new SettingsException(key + ": must be a duration such as 7d, 12h, 30m, 45s or 500ms, got '" + v + "'");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "ms" : m.group(2);
         return switch (unit) {
-            case "d" -> java.time.Duration.ofDays(n);
-            case "h" -> java.time.Duration.ofHours(n);
-            case "m" -> java.time.Duration.ofMinutes(n);
-            case "s" -> java.time.Duration.ofSeconds(n);
-            default -> java.time.Duration.ofMillis(n);
+            case "d" -> Duration.ofDays(n);
+            case "h" -> Duration.ofHours(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMillis(n);
         };
     }
 
@@ -116,7 +120,7 @@ public record SettingsReader(Function<String, String> lookup) {
 
     /** A comma-separated list of http(s) URLs (one is a list too), each checked as {@link #url(String)}, none twice. */
     public List<URI> urls(String key) {
-        List<URI> out = new java.util.ArrayList<>();
+        List<URI> out = new ArrayList<>();
         for (String v : required(key).split(",")) {
             if (v.isBlank()) {
                 continue;

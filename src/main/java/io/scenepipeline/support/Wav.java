@@ -1,7 +1,10 @@
 package io.scenepipeline.support;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 
 /** The one RIFF/WAVE reader and writer of the project (16-bit mono PCM): headers, durations. */
 public final class Wav {
@@ -36,12 +39,12 @@ public final class Wav {
      *
      * @throws IOException when the file is not a WAV or has no data chunk
      */
-    public static double seconds(java.nio.file.Path wav) throws java.io.IOException {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(wav.toFile(), "r")) {
+    public static double seconds(Path wav) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(wav.toFile(), "r")) {
             byte[] head = new byte[(int) Math.min(f.length(), 4096)];
             f.readFully(head);
             if (head.length < 44 || !isWav(head)) {
-                throw new java.io.IOException(wav.getFileName() + " is not a WAV file");
+                throw new IOException(wav.getFileName() + " is not a WAV file");
             }
             ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
             int byteRate = b.getInt(28);
@@ -54,7 +57,7 @@ public final class Wav {
                 }
                 pos += 8 + (int) size + (int) (size & 1);
             }
-            throw new java.io.IOException(wav.getFileName() + " has no data chunk");
+            throw new IOException(wav.getFileName() + " has no data chunk");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.scenepipeline.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

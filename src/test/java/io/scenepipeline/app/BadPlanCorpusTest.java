@@ -1,7 +1,7 @@
 package io.scenepipeline.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.plan.PlanIds;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.scenepipeline.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

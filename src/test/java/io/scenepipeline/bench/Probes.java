@@ -1,8 +1,8 @@
 package io.scenepipeline.bench;
 
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
+import io.scenepipeline.support.AtomicFiles;
 import org.apache.camel.main.Main;
 
 import java.io.BufferedReader;

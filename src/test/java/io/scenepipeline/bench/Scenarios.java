@@ -1,10 +1,10 @@
 package io.scenepipeline.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.main.Main;
 
 import java.io.IOException;

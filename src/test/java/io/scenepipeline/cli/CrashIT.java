@@ -1,7 +1,7 @@
 package io.scenepipeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.scenepipeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.scenepipeline.plan;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.provider.replicate.ReplicateModel;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

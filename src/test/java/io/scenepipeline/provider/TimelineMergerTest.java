@@ -1,8 +1,8 @@
 package io.scenepipeline.provider;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.provider.facerig.TimelineMerger;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

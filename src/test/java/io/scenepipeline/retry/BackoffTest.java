@@ -36,8 +36,10 @@ class BackoffTest {
         Backoff jittered = new Backoff(5, 1000, 2, 60000, 0.2);
 
         assertThat(capped.delayBefore(3)).isEqualTo(12000);
+        // Camel jitters each wait computed from the (jittered) last one: 1000 ±20 %, times 2, ±20 % again
         for (int i = 0; i < 200; i++) {
-            assertThat(jittered.delayBefore(2)).isBetween(1600L, 2400L);
+            assertThat(jittered.delayBefore(1)).isBetween(800L, 1200L);
+            assertThat(jittered.delayBefore(2)).isBetween(1280L, 2880L);
         }
     }
 }

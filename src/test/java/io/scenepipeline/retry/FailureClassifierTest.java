@@ -1,8 +1,7 @@
 package io.scenepipeline.retry;
 
-import io.scenepipeline.provider.TruncatedDownloadException;
-
 import io.scenepipeline.plan.PlanValidationException;
+import io.scenepipeline.provider.TruncatedDownloadException;
 import io.scenepipeline.provider.replicate.PredictionFailedException;
 import io.scenepipeline.support.MalformedResponseException;
 import org.apache.camel.CamelExecutionException;

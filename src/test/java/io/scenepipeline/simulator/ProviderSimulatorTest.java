@@ -1,8 +1,8 @@
 package io.scenepipeline.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.scenepipeline.support.Wav;
 import io.scenepipeline.support.Json;
+import io.scenepipeline.support.Wav;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package io.scenepipeline.provider.elevenlabs;
 
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.run.PlanRun;
@@ -8,15 +7,20 @@ import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Json;
-import io.scenepipeline.support.Wav;
 import io.scenepipeline.support.MalformedResponseException;
+import io.scenepipeline.support.Wav;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -79,9 +83,9 @@ public final class ElevenLabsSteps {
                 }
             }
             byte[] head = new byte[12];
-            try (InputStream in = java.nio.file.Files.newInputStream(raw)) {
+            try (InputStream in = Files.newInputStream(raw)) {
                 int n = in.readNBytes(head, 0, head.length);
-                head = java.util.Arrays.copyOf(head, n);
+                head = Arrays.copyOf(head, n);
             }
             if (Wav.isWav(head)) {
                 AtomicFiles.move(raw, file);
@@ -90,13 +94,13 @@ public final class ElevenLabsSteps {
                 if (!format.startsWith("pcm_")) {
                     throw new MalformedResponseException("ElevenLabs answered " + format + " with audio that is not a WAV file");
                 }
-                try (InputStream pcm = java.nio.file.Files.newInputStream(raw)) {
-                    AtomicFiles.write(file, new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(
-                            Wav.header(java.nio.file.Files.size(raw), Integer.parseInt(format.substring(4)))), pcm));
+                try (InputStream pcm = Files.newInputStream(raw)) {
+                    AtomicFiles.write(file, new SequenceInputStream(new ByteArrayInputStream(
+                            Wav.header(Files.size(raw), Integer.parseInt(format.substring(4)))), pcm));
                 }
             }
         } finally {
-            java.nio.file.Files.deleteIfExists(raw);
+            Files.deleteIfExists(raw);
         }
         StepRecord step = Steps.current(exchange);
         step.requestId(exchange.getIn().getHeader("request-id", String.class));

@@ -1,8 +1,8 @@
 package io.scenepipeline.provider.facerig;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.SafeText;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;

@@ -1,18 +1,18 @@
 package io.scenepipeline.provider.facerig;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
-import io.scenepipeline.support.Wav;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
+import io.scenepipeline.support.Wav;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;

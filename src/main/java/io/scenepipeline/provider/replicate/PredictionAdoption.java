@@ -1,15 +1,9 @@
 package io.scenepipeline.provider.replicate;
 
-import static io.scenepipeline.provider.replicate.ReplicateSteps.MODEL;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.INPUT;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.DEADLINE;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.CREATE_UNANSWERED_SINCE;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.LIST_NEXT;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -17,6 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Set;
+
+import static io.scenepipeline.provider.replicate.ReplicateSteps.CREATE_UNANSWERED_SINCE;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.DEADLINE;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.INPUT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.LIST_NEXT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.MODEL;
 
 /**
  * A create that got no usable answer (read timeout, disconnect, 5xx) may still have made a prediction: Replicate has no

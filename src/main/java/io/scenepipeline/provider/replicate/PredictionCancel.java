@@ -1,10 +1,10 @@
 package io.scenepipeline.provider.replicate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,16 +1,11 @@
 package io.scenepipeline.provider.replicate;
 
-import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.TARGET;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL_AT;
-
-import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.provider.TruncatedDownloadException;
 import io.scenepipeline.run.SceneResult;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.MalformedResponseException;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -24,6 +19,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+
+import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL_AT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.TARGET;
 
 /**
  * A prediction's output, fetched (only from the allowed hosts, streamed to the step's file, at most

@@ -1,20 +1,13 @@
 package io.scenepipeline.provider.replicate;
 
-import static io.scenepipeline.provider.replicate.ReplicateSteps.PREDICTION_ID;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.STATUS;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.PREDICTION;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.DEADLINE;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.RESUMED;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.TIMED_OUT;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
 import io.scenepipeline.support.SafeText;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import static io.scenepipeline.provider.replicate.ReplicateSteps.DEADLINE;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.PREDICTION;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.PREDICTION_ID;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.RESUMED;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.STATUS;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.TIMED_OUT;
 
 /**
  * Polling a prediction until it ends, and its outcome: the output to fetch, or a failure (transient failures forget
@@ -50,7 +51,7 @@ public final class PredictionPolls {
      * Reads a poll answer. The poll endpoint does not throw on an error status, so that a resumed prediction Replicate
      * no longer knows (404) is forgotten and created anew; every other error status is raised as camel-http would.
      */
-    public void polled(Exchange exchange) throws IOException, org.apache.camel.http.base.HttpOperationFailedException {
+    public void polled(Exchange exchange) throws IOException, HttpOperationFailedException {
         HttpRequest.forgetCredentials(exchange);
         Message in = exchange.getIn();
         int code = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
@@ -68,7 +69,7 @@ public final class PredictionPolls {
                     headers.put(k, v.toString());
                 }
             });
-            throw new org.apache.camel.http.base.HttpOperationFailedException(settings.baseUrl() + "/v1/predictions/" + id,
+            throw new HttpOperationFailedException(settings.baseUrl() + "/v1/predictions/" + id,
                     code, in.getHeader(Exchange.HTTP_RESPONSE_TEXT, "", String.class), null, headers, body);
         }
         ReplicateSteps.accept(exchange, Json.readResponse("Replicate", in.getBody(String.class)));

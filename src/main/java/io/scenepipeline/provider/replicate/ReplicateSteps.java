@@ -1,6 +1,5 @@
 package io.scenepipeline.provider.replicate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.provider.HttpRequest;
@@ -14,6 +13,7 @@ import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
