@@ -2,11 +2,12 @@ package io.scenepipeline.cli;
 
 import io.scenepipeline.config.PipelineConfiguration;
 import io.scenepipeline.config.PipelineSettings;
-import io.scenepipeline.support.SettingsException;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
 import io.scenepipeline.state.WorkLock;
+import io.scenepipeline.support.Json;
+import io.scenepipeline.support.SettingsException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The scene-pipeline command (docs/settings.md). Boots camel-main with the working directory's settings, and adds
@@ -32,6 +35,9 @@ public final class ScenePipelineApp {
     }
 
     public static void main(String[] args) {
+        // logging is set up here, on this thread, before anything else logs: set up concurrently by the warm-up, its
+        // first lines (the simulator's "listening on") could meet a half-made configuration and be dropped
+        LoggerFactory.getLogger("scene-pipeline").debug("starting");
         preinitialize();
         System.exit(run(args, Path.of("").toAbsolutePath()));
     }
@@ -44,11 +50,11 @@ public final class ScenePipelineApp {
     private static void preinitialize() {
         Thread warm = new Thread(() -> {
             try {
-                javax.net.ssl.SSLContext.getDefault();
+                SSLContext.getDefault();
                 Class.forName("org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader");
                 Class.forName("org.apache.camel.dsl.yaml.deserializers.ModelDeserializers");
                 Class.forName("org.apache.camel.component.http.HttpComponent");
-                io.scenepipeline.support.Json.MAPPER.writeValueAsString(java.util.Map.of("warm", 1));
+                Json.MAPPER.writeValueAsString(Map.of("warm", 1));
             } catch (Exception | LinkageError e) {
                 // startup loads the same classes itself
             }

@@ -1,8 +1,8 @@
 package io.scenepipeline.simulator;
 
+import io.scenepipeline.support.Wav;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scenepipeline.support.Wav;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,8 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One face_rig server (its routes as docs/providers.md describes them), answering as the real one does: one call at
@@ -25,13 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FaceRigSimulator {
 
     /** The real server handles one request at a time; later ones wait in line. */
-    private final java.util.concurrent.locks.ReentrantLock oneAtATime = new java.util.concurrent.locks.ReentrantLock(true);
+    private final ReentrantLock oneAtATime = new ReentrantLock(true);
 
     private final Faults faults;
     private final SimulatorSettings settings;
     private final Map<String, byte[]> audio = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+    private final List<String> transcripts = new CopyOnWriteArrayList<>();
 
     FaceRigSimulator(Faults faults, SimulatorSettings settings) {
         this.faults = faults;
@@ -44,8 +47,6 @@ final class FaceRigSimulator {
             ProviderSimulator.sleep(ms);
         }
     }
-
-    private final List<String> transcripts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The transcripts of the alignments so far, as the server decoded them (what its aligner read). */
     List<String> transcripts() {

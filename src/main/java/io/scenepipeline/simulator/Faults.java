@@ -1,5 +1,9 @@
 package io.scenepipeline.simulator;
 
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +40,7 @@ final class Faults {
      * stall (the answer comes only after {@code simulator.stall-ms}, past the client's read timeout). True when
      * the request has been answered.
      */
-    boolean answer(SimRequest req, Optional<String> fault, FaultBody body) throws java.io.IOException {
+    boolean answer(SimRequest req, Optional<String> fault, FaultBody body) throws IOException {
         if (fault.isEmpty()) {
             return false;
         }
@@ -57,7 +61,7 @@ final class Faults {
 
     /** Writes a provider-shaped error body for a status. */
     interface FaultBody {
-        void send(SimRequest req, int status) throws java.io.IOException;
+        void send(SimRequest req, int status) throws IOException;
     }
 
     /** The fault to inject for this target and text, if any. */
@@ -93,8 +97,8 @@ final class Faults {
 
     private static String digest(byte[] media) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(media));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(media));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -3,7 +3,6 @@ package io.scenepipeline.simulator;
 import io.scenepipeline.support.Wav;
 import org.jcodec.api.awt.AWTSequenceEncoder;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -22,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * Real, viewable media for the simulator: a PNG with the prompt drawn on it, an H.264 MP4 that slowly zooms into
@@ -168,9 +168,33 @@ final class Media {
     }
 
     /** 16 kHz mono 16-bit WAV of syllable-like tones, about 0.38 s per word (at least one second). */
+    /** How long the simulated voice takes to say {@code text}. */
+    static double speechSeconds(String text) {
+        String[] words = text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+");
+        return Math.max(1.0, 0.3 + words.length * 0.38);
+    }
+
+    /**
+     * Silent MPEG-1 Layer III at 128 kbit/s, 44.1 kHz mono, as long as {@code seconds}: frames of 1152 samples whose side
+     * information is all zero (no main data), which every decoder plays as silence.
+     */
+    static byte[] silentMp3(double seconds) {
+        int frames = (int) Math.ceil(seconds * 44100 / 1152);
+        int frameBytes = 144 * 128_000 / 44100;
+        byte[] out = new byte[frames * frameBytes];
+        for (int i = 0; i < frames; i++) {
+            int at = i * frameBytes;
+            out[at] = (byte) 0xFF;
+            out[at + 1] = (byte) 0xFB;
+            out[at + 2] = (byte) 0x90;
+            out[at + 3] = (byte) 0xC0;
+        }
+        return out;
+    }
+
     static byte[] speech(String text, int sampleRate, boolean wavHeader) {
         String[] words = text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+");
-        double seconds = Math.max(1.0, 0.3 + words.length * 0.38);
+        double seconds = speechSeconds(text);
         int samples = (int) (seconds * sampleRate);
         ByteBuffer pcm = ByteBuffer.allocate(samples * 2).order(ByteOrder.LITTLE_ENDIAN);
         int perWord = (int) (0.38 * sampleRate);

@@ -1,6 +1,8 @@
 package io.scenepipeline.simulator;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -15,7 +17,7 @@ final class Multipart {
         }
 
         /** The field as a form parser decodes it: with the charset the request declared (Starlette's way). */
-        String text(java.nio.charset.Charset charset) {
+        String text(Charset charset) {
             return new String(content, charset);
         }
     }
@@ -23,11 +25,11 @@ final class Multipart {
     private static final Pattern CHARSET = Pattern.compile("charset=\"?([^\";]+)\"?", Pattern.CASE_INSENSITIVE);
 
     /** The charset a multipart request's Content-Type declares, UTF-8 when it declares none. */
-    static java.nio.charset.Charset charset(String contentType) {
+    static Charset charset(String contentType) {
         Matcher m = contentType == null ? null : CHARSET.matcher(contentType);
         if (m != null && m.find()) {
             try {
-                return java.nio.charset.Charset.forName(m.group(1).trim());
+                return Charset.forName(m.group(1).trim());
             } catch (IllegalArgumentException unknown) {
                 return StandardCharsets.UTF_8;
             }
@@ -68,7 +70,7 @@ final class Multipart {
             String headers = new String(body, start, headerEnd - start, StandardCharsets.UTF_8);
             int contentStart = headerEnd + 4;
             int contentEnd = next - 2; // CRLF before the delimiter
-            byte[] content = java.util.Arrays.copyOfRange(body, contentStart, Math.max(contentStart, contentEnd));
+            byte[] content = Arrays.copyOfRange(body, contentStart, Math.max(contentStart, contentEnd));
             Matcher n = NAME.matcher(headers);
             if (n.find()) {
                 Matcher f = FILENAME.matcher(headers);

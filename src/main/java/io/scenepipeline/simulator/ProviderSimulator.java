@@ -8,7 +8,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -32,8 +36,8 @@ public final class ProviderSimulator implements AutoCloseable {
     private final ElevenLabsSimulator elevenLabs;
     private final FaceRigSimulator faceRig;
     /** face_rig servers beyond the first (which shares the main port), each on a port of its own. */
-    private final java.util.List<HttpServer> extraFaceRigServers = new java.util.ArrayList<>();
-    private final java.util.List<FaceRigSimulator> faceRigs = new java.util.ArrayList<>();
+    private final List<HttpServer> extraFaceRigServers = new ArrayList<>();
+    private final List<FaceRigSimulator> faceRigs = new ArrayList<>();
 
     private ProviderSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
@@ -83,8 +87,8 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** The base URLs of the simulated face_rig servers, the first being {@link #baseUrl()}. */
-    public java.util.List<String> facerigUrls() {
-        java.util.List<String> urls = new java.util.ArrayList<>(java.util.List.of(baseUrl()));
+    public List<String> facerigUrls() {
+        List<String> urls = new ArrayList<>(List.of(baseUrl()));
         extraFaceRigServers.forEach(x -> urls.add("http://" + x.getAddress().getAddress().getHostAddress() + ":" + x.getAddress().getPort()));
         return urls;
     }
@@ -98,7 +102,7 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** The transcripts every simulated face_rig server's aligner was given, as the server decoded them. */
-    public java.util.List<String> alignedTranscripts() {
+    public List<String> alignedTranscripts() {
         return faceRigs.stream().flatMap(r -> r.transcripts().stream()).toList();
     }
 
@@ -109,8 +113,8 @@ public final class ProviderSimulator implements AutoCloseable {
 
     /** Requests each simulated face_rig server has served, by its base URL. */
     public Map<String, Map<String, Integer>> facerigCounts() {
-        Map<String, Map<String, Integer>> out = new java.util.LinkedHashMap<>();
-        java.util.List<String> urls = facerigUrls();
+        Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+        List<String> urls = facerigUrls();
         for (int i = 0; i < faceRigs.size(); i++) {
             out.put(urls.get(i), faceRigs.get(i).counts());
         }
@@ -134,7 +138,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
     /** Requests served so far, by kind (e.g. {@code replicate.create}, {@code elevenlabs.tts}, {@code facerig.export}). */
     public Map<String, Integer> requestCounts() {
-        Map<String, Integer> counts = new java.util.TreeMap<>(replicate.counts());
+        Map<String, Integer> counts = new TreeMap<>(replicate.counts());
         counts.putAll(elevenLabs.counts());
         for (FaceRigSimulator rig : faceRigs) {
             rig.counts().forEach((k, v) -> counts.merge(k, v, Integer::sum));

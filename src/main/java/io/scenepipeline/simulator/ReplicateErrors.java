@@ -3,6 +3,7 @@ package io.scenepipeline.simulator;
 import io.scenepipeline.support.Json;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ final class ReplicateErrors {
                 body.put("status", 429);
                 body.put("retry_after", 1);
                 req.exchange.getResponseHeaders().set("Retry-After", "1");
-                req.send(429, "application/problem+json", Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                req.send(429, "application/problem+json", Json.write(body).getBytes(StandardCharsets.UTF_8));
             }
             default -> req.problem(status, null, "Simulated server error " + status);
         }
@@ -44,6 +45,6 @@ final class ReplicateErrors {
         body.put("status", 422);
         body.put("title", "Input validation failed");
         body.put("invalid_fields", fields);
-        req.send(422, "application/problem+json", Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        req.send(422, "application/problem+json", Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,8 +41,16 @@ final class ReplicateSimulator {
     private final Map<String, SimPrediction> predictions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> createsByInput = new ConcurrentHashMap<>();
+    /** Where outputs are made, off the request path. */
+    private final java.util.concurrent.ExecutorService renderers = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "simulator-render");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SimFiles files;
 
     ReplicateSimulator(String baseUrl, SimulatorSettings settings, Faults faults) {
+        this.files = new SimFiles(baseUrl);
         this.baseUrl = baseUrl;
         this.settings = settings;
         this.faults = faults;
@@ -55,7 +64,7 @@ final class ReplicateSimulator {
 
     /** Predictions created per model and prompt: a step paid twice shows up as a 2. */
     Map<String, Integer> createsByInput() {
-        Map<String, Integer> out = new java.util.TreeMap<>();
+        Map<String, Integer> out = new TreeMap<>();
         createsByInput.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
@@ -74,6 +83,10 @@ final class ReplicateSimulator {
         if (!authorized(req)) {
             req.problem(401, "Unauthenticated", "You did not pass a valid authentication token");
             return true;
+        }
+        if (req.path.startsWith("/v1/files")) {
+            count("file");
+            return files.handle(req);
         }
         Matcher model = MODEL_PATH.matcher(req.path);
         Matcher prediction = PREDICTION_PATH.matcher(req.path);
@@ -190,6 +203,12 @@ final class ReplicateSimulator {
         createsByInput.computeIfAbsent(modelName + " | " + Faults.clean(input.path("prompt").asText("")), k -> new AtomicInteger())
                 .incrementAndGet();
         SimPrediction p = new SimPrediction(newId(), modelName, version, (ObjectNode) input, Instant.now(), failure);
+        Long cancelAfter = CancelAfter.millis(req.header("Cancel-After"));
+        if (cancelAfter != null) {
+            p.deadline = p.createdAt.toEpochMilli() + cancelAfter;
+        }
+        // the output is made now, off every request's path: polls answer at once whatever the machine is doing
+        p.media = java.util.concurrent.CompletableFuture.supplyAsync(() -> failure == null ? render(p) : null, renderers);
         predictions.put(p.id, p);
         req.exchange.getResponseHeaders().set("ratelimit-remaining", "599");
         req.exchange.getResponseHeaders().set("ratelimit-reset", "1");
@@ -197,8 +216,9 @@ final class ReplicateSimulator {
         if (prefer != null && prefer.startsWith("wait")) {
             long wait = prefer.contains("=") ? Long.parseLong(prefer.substring(prefer.indexOf('=') + 1).trim()) : 60;
             long until = System.currentTimeMillis() + wait * 1000;
-            while (!p.terminal() && System.currentTimeMillis() < until) {
-                ProviderSimulator.sleep(50);
+            // answers as soon as the prediction ends, or when the wait runs out
+            for (p.advance(runMs(p)); !p.terminal() && System.currentTimeMillis() < until; p.advance(runMs(p))) {
+                ProviderSimulator.sleep(Math.min(20, Math.max(1, until - System.currentTimeMillis())));
             }
             req.exchange.getResponseHeaders().set("Preference-Applied", prefer);
         }
@@ -243,8 +263,12 @@ final class ReplicateSimulator {
     }
 
     private Map<String, Object> view(SimPrediction p) {
-        p.advance(settings.latency(ModelInputs.isVideo(p.model) ? "video" : "image", settings.predictionMs()), this::render);
+        p.advance(runMs(p));
         return p.view(baseUrl, settings.fileTtlMs());
+    }
+
+    private long runMs(SimPrediction p) {
+        return settings.latency(ModelInputs.isVideo(p.model) ? "video" : "image", settings.predictionMs());
     }
 
     /** Makes the output of a finished prediction. */
@@ -267,6 +291,10 @@ final class ReplicateSimulator {
     }
 
     private byte[] fetchImage(String ref) {
+        byte[] uploaded = files.content(ref);
+        if (uploaded != null) {
+            return uploaded;
+        }
         if (ref.startsWith("data:")) {
             int comma = ref.indexOf(',');
             return comma < 0 ? null : Base64.getDecoder().decode(ref.substring(comma + 1));

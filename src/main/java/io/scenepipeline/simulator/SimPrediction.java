@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** One simulated Replicate prediction; its status moves with time. */
 final class SimPrediction {
@@ -21,6 +22,10 @@ final class SimPrediction {
     volatile Instant startedAt;
     volatile Instant completedAt;
     volatile byte[] output;
+    /** The output, made in the background from the moment of the create: no answer waits for it to be rendered. */
+    volatile java.util.concurrent.CompletableFuture<byte[]> media = java.util.concurrent.CompletableFuture.completedFuture(null);
+    /** {@code Cancel-After}: epoch ms past which the prediction ends {@code aborted} (not started) or {@code canceled}. */
+    volatile Long deadline;
 
     SimPrediction(String id, String model, String version, ObjectNode input, Instant createdAt, String plannedFailure) {
         this.id = id;
@@ -36,7 +41,7 @@ final class SimPrediction {
     }
 
     boolean terminal() {
-        return Set.of("succeeded", "failed", "canceled").contains(status);
+        return Set.of("succeeded", "failed", "canceled", "aborted").contains(status);
     }
 
     synchronized void cancel() {
@@ -50,34 +55,47 @@ final class SimPrediction {
         return completedAt != null && System.currentTimeMillis() - completedAt.toEpochMilli() > ttl;
     }
 
-    synchronized void advance(long runMs, java.util.function.Function<SimPrediction, byte[]> renderer) {
+    /**
+     * Moves the status on with time: {@code processing} after a fifth of {@code runMs}, then done at {@code runMs} once
+     * its media is made (a prediction whose media is late is still processing, as a slow GPU would be).
+     */
+    synchronized void advance(long runMs) {
         if (terminal()) {
             return;
         }
-        long age = System.currentTimeMillis() - createdAt.toEpochMilli();
+        long now = System.currentTimeMillis();
+        if (deadline != null && now > deadline) {
+            status = startedAt == null ? "aborted" : "canceled";
+            completedAt = Instant.now();
+            return;
+        }
+        long age = now - createdAt.toEpochMilli();
         if (age >= runMs / 5 && startedAt == null) {
             startedAt = Instant.now();
             status = "processing";
         }
-        if (age >= runMs) {
-            if (plannedFailure != null) {
-                status = "failed";
-                error = plannedFailure;
-            } else {
-                byte[] made = renderer.apply(this);
-                if (made == null) {
-                    status = "failed";
-                    error = "Could not load the input image";
-                } else {
-                    output = made;
-                    status = "succeeded";
-                }
-            }
-            if (startedAt == null) {
-                startedAt = Instant.now();
-            }
-            completedAt = Instant.now();
+        if (age < runMs) {
+            return;
         }
+        if (plannedFailure != null) {
+            status = "failed";
+            error = plannedFailure;
+        } else if (!media.isDone()) {
+            return;
+        } else {
+            byte[] made = media.getNow(null);
+            if (made == null) {
+                status = "failed";
+                error = "Could not load the input image";
+            } else {
+                output = made;
+                status = "succeeded";
+            }
+        }
+        if (startedAt == null) {
+            startedAt = Instant.now();
+        }
+        completedAt = Instant.now();
     }
 
     String contentType() {
@@ -102,7 +120,11 @@ final class SimPrediction {
         v.put("data_removed", removed);
         v.put("error", error);
         v.put("status", status);
+        v.put("source", "api");
         v.put("created_at", createdAt.toString());
+        if (deadline != null) {
+            v.put("deadline", Instant.ofEpochMilli(deadline).toString());
+        }
         if (startedAt != null) {
             v.put("started_at", startedAt.toString());
         }

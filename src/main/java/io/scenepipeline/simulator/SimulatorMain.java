@@ -1,6 +1,11 @@
 package io.scenepipeline.simulator;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -18,8 +23,8 @@ public final class SimulatorMain {
 
     /** The base URL a simulator process started with this class prints (read from its output). */
     public static String baseUrlOf(Process simulator) throws IOException {
-        java.io.BufferedReader lines = new java.io.BufferedReader(
-                new java.io.InputStreamReader(simulator.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        BufferedReader lines = new BufferedReader(
+                new InputStreamReader(simulator.getInputStream(), StandardCharsets.UTF_8));
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             if (line.startsWith("http://")) {
                 return line.trim();
@@ -29,8 +34,8 @@ public final class SimulatorMain {
     }
 
     /** {@code -Dsimulator.latency.<kind>=ms} for kind in image, video, tts, upload, align, emotions, export. */
-    static java.util.Map<String, Long> latencies() {
-        java.util.Map<String, Long> out = new java.util.HashMap<>();
+    static Map<String, Long> latencies() {
+        Map<String, Long> out = new HashMap<>();
         for (String kind : new String[] {"image", "video", "tts", "upload", "align", "emotions", "export"}) {
             Long v = Long.getLong("simulator.latency." + kind);
             if (v != null) {

@@ -1,5 +1,7 @@
 package io.scenepipeline.simulator;
 
+import java.util.Map;
+
 /**
  * @param predictionMs how long a prediction runs before it ends
  * @param latencyMs    fixed extra latency on every request
@@ -13,14 +15,14 @@ package io.scenepipeline.simulator;
  * @param facerigServers how many face_rig servers to simulate, each on its own port and one call at a time
  */
 public record SimulatorSettings(long predictionMs, long latencyMs, double faultRate, long fileTtlMs, long stallMs,
-                                java.util.Map<String, Long> latencies, boolean fastMedia, long clipBytes, int facerigServers) {
+                                Map<String, Long> latencies, boolean fastMedia, long clipBytes, int facerigServers) {
 
     public SimulatorSettings(long predictionMs, long latencyMs, double faultRate, long fileTtlMs, long stallMs) {
-        this(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, java.util.Map.of(), false, 0, 1);
+        this(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, Map.of(), false, 0, 1);
     }
 
     public SimulatorSettings(long predictionMs, long latencyMs, double faultRate, long fileTtlMs, long stallMs,
-                             java.util.Map<String, Long> latencies, boolean fastMedia, long clipBytes) {
+                             Map<String, Long> latencies, boolean fastMedia, long clipBytes) {
         this(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, latencies, fastMedia, clipBytes, 1);
     }
 
