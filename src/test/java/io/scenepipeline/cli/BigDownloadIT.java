@@ -42,7 +42,7 @@ class BigDownloadIT {
                 .directory(work.toFile()).redirectErrorStream(true).start();
         processes.add(p);
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.waitFor(8, TimeUnit.MINUTES)).isTrue();
 
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(work.resolve("data/outbox/big/clips/scene_1.mp4")).hasSize(CLIP);

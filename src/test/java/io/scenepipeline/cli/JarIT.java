@@ -46,6 +46,9 @@ class JarIT {
         }
         assertThat(Files.readAllBytes(out.resolve("plan.json"))).isEqualTo(Files.readAllBytes(EXAMPLES.resolve("rainbows.json")));
         assertThat(r.output).contains("plan=rainbows Pipeline succeeded");
+        // the user finds the simulator (and its /_simulator/requests) from this line, written before any plan starts
+        assertThat(r.output).containsPattern("Provider simulator listening on http://127\\.0\\.0\\.1:\\d+");
+        assertThat(r.output.indexOf("Provider simulator listening on")).isLessThan(r.output.indexOf("Starting \""));
         assertThat(out.resolve("report.html")).isNotEmptyFile();
         if (onPath("ffmpeg")) {
             assertThat(manifest.path("final_video").asText()).isEqualTo("final.mp4");
@@ -127,7 +130,7 @@ class JarIT {
         pb.environment().remove("ELEVENLABS_API_KEY");
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("jar finished").isTrue();
+        assertThat(p.waitFor(8, TimeUnit.MINUTES)).as("jar finished").isTrue();
         return new Result(p.exitValue(), output);
     }
 

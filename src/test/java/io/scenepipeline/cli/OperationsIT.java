@@ -45,12 +45,12 @@ class OperationsIT {
 
         Processes.Run first = processes.jar(work, List.of("-Djava.io.tmpdir=" + javaTmp),
                 Processes.EXAMPLES.resolve("grand-canyon.json").toString());
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Processes.simulatorRequests(simulator).path("creates_by_input").size() >= 2);
         // SIGTERM, as systemd, Docker and Kubernetes stop a service (through the handle: Process.destroy() would also
         // close our end of its output, and the lines it writes while stopping would be lost)
         first.process.toHandle().destroy();
-        int firstExit = first.exit(Duration.ofSeconds(60));
+        int firstExit = first.exit(Duration.ofMinutes(3));
 
         assertThat(firstExit).as(first.output()).isNotEqualTo(0).isNotEqualTo(1);
         assertThat(first.output()).contains("left for the next start: data/work/inflight/grand-canyon.json");
@@ -62,7 +62,7 @@ class OperationsIT {
         }
 
         Processes.Run second = processes.jar(work, List.of(), "--once");
-        int secondExit = second.exit(Duration.ofMinutes(3));
+        int secondExit = second.exit(Duration.ofMinutes(8));
 
         assertThat(secondExit).as(second.output()).isZero();
         assertThat(second.output()).contains("Resuming 2 plans that were in flight");
@@ -79,16 +79,16 @@ class OperationsIT {
         String simulator = processes.simulator("-Dsimulator.prediction-ms=2000");
         Path work = Processes.workFolder("twice-", simulator);
         Processes.Run first = processes.jar(work, List.of(), "--once", Processes.EXAMPLES.resolve("grand-canyon.json").toString());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Processes.simulatorRequests(simulator).path("creates_by_input").size() >= 1);
 
         Processes.Run second = processes.jar(work, List.of(), "--once");
-        int secondExit = second.exit(Duration.ofSeconds(60));
+        int secondExit = second.exit(Duration.ofMinutes(8));
 
         assertThat(secondExit).isEqualTo(1);
         assertThat(second.lines).containsExactly("scene-pipeline: another scene-pipeline (pid " + first.process.pid()
                 + ") is using data/work");
-        assertThat(first.exit(Duration.ofMinutes(3))).as(first.output()).isZero();
+        assertThat(first.exit(Duration.ofMinutes(8))).as(first.output()).isZero();
         assertComplete(work.resolve("data/outbox/grand-canyon"));
         Processes.simulatorRequests(simulator).path("creates_by_input").fields()
                 .forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
@@ -102,7 +102,7 @@ class OperationsIT {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Processes.Run run = processes.jar(work, List.of("-Dcamel.management.port=" + taken.getLocalPort()),
                     "--simulate", "--once");
-            int exit = run.exit(Duration.ofSeconds(60));
+            int exit = run.exit(Duration.ofMinutes(3));
 
             assertThat(exit).isEqualTo(1);
             assertThat(run.lines).containsExactly("scene-pipeline: port " + taken.getLocalPort()
@@ -121,7 +121,7 @@ class OperationsIT {
         Files.writeString(inbox.resolve("title.json"), "{\"title\": \"a\\nERROR plan=payroll FORGED\\u0000\", \"scenes\": [" + scene + "]}");
 
         Processes.Run run = processes.jar(work, List.of("-Dsimulator.prediction-ms=200", "-Dassembly.enabled=false"), "--simulate", "--once");
-        int exit = run.exit(Duration.ofSeconds(90));
+        int exit = run.exit(Duration.ofMinutes(4));
 
         assertThat(exit).as(run.output()).isZero();
         assertThat(run.output()).contains("from x\\nERROR plan=payroll Pipeline failed: FORGED LINE.json")
@@ -152,7 +152,7 @@ class OperationsIT {
         }
 
         Processes.Run run = processes.command(work, asUser, List.of(), "--simulate", "--once");
-        int exit = run.exit(Duration.ofSeconds(60));
+        int exit = run.exit(Duration.ofMinutes(3));
 
         assertThat(exit).as(run.output()).isEqualTo(2);
         Path copy = work.resolve("data/dead-letter/secret.json");
