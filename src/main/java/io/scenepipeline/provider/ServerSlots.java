@@ -93,20 +93,19 @@ public final class ServerSlots extends AsyncProcessorSupport {
         synchronized (this) {
             Server held = held(exchange);
             long now = System.currentTimeMillis();
-            if (held != null && (!held.aside(now) || allAside(now))) {
-                callback.done(true);
-                return true;
+            if (held == null || (held.aside(now) && !allAside(now))) {
+                if (held != null) {
+                    free(exchange, held);
+                }
+                Server free = pick(now);
+                if (free == null) {
+                    waiting.addLast(new Waiter(exchange, callback));
+                    return false;
+                }
+                take(exchange, free);
             }
-            if (held != null) {
-                free(exchange, held);
-            }
-            Server free = pick(now);
-            if (free == null) {
-                waiting.addLast(new Waiter(exchange, callback));
-                return false;
-            }
-            take(exchange, free);
         }
+        // outside the lock: the route goes on from here
         callback.done(true);
         return true;
     }
