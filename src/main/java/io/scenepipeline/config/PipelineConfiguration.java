@@ -16,7 +16,9 @@ import io.scenepipeline.observe.FoldersHealthCheck;
 import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.output.DeadLetters;
 import io.scenepipeline.plan.PlanParser;
+import io.scenepipeline.provider.Prices;
 import io.scenepipeline.provider.ServerSlots;
+import io.scenepipeline.provider.replicate.ReplicateModel;
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.PredictionAdoption;
@@ -168,13 +170,19 @@ public class PipelineConfiguration implements CamelConfiguration {
             health.register(registry.lookupByName("dead-letters-health-check"));
         }
         registry.bind("journal", journal);
+        // the price of every model a plan may name (docs/costs.md)
+        List<String> models = new java.util.ArrayList<>(ReplicateModel.names(ReplicateModel.Kind.IMAGE));
+        models.addAll(ReplicateModel.names(ReplicateModel.Kind.VIDEO));
+        Prices prices = Prices.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null), models,
+                List.of(settings.elevenlabs().model()));
+        registry.bind("prices", prices);
         ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal);
         registry.bind("replicate", replicate);
         registry.bind("replicateCancel", new PredictionCancel(settings.replicate(), replicate));
         registry.bind("replicateAdoption", new PredictionAdoption(settings.replicate(), replicate));
         registry.bind("replicatePolls", new PredictionPolls(settings.replicate(), replicate));
-        registry.bind("replicateOutputs", new PredictionOutputs(settings.replicate(), journal, replicate));
-        registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal));
+        registry.bind("replicateOutputs", new PredictionOutputs(settings.replicate(), journal, replicate, prices));
+        registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices));
         registry.bind("facerig", new FaceRigSteps(journal));
 
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context

@@ -204,7 +204,8 @@ public final class PlanLifecycle {
                 }
             }
         }
-        LOG.info("plan={} Summary: {} scenes, {} provider steps paid in {} calls ({} retries), {} steps reused from the journal, {} s",
-                run.planId(), run.scenes().size(), calls - retries, calls, retries, reused, seconds);
+        LOG.info("plan={} Summary: {} scenes, {} provider steps paid in {} calls ({} retries), {} steps reused from the journal, {} s, "
+                + "US${} spent", run.planId(), run.scenes().size(), calls - retries, calls, retries, reused, seconds,
+                String.format(java.util.Locale.ROOT, "%.4f", run.costUsd()));
     }
 }

@@ -84,6 +84,11 @@ public final class PipelineMetrics implements RetryEvents {
             return;
         }
         call(step.provider(), step.step(), SUCCESS);
+        if (step.costUsd() != null && step.costUsd() > 0) {
+            Counter.builder("scene.pipeline.cost.usd").description("What the paid steps cost, by the price table (USD)")
+                    .tag("provider", step.provider()).tag("model", step.model() == null ? "" : step.model())
+                    .register(registry).increment(step.costUsd());
+        }
         if (step.durationMs() != null) {
             Timer.builder("scene.pipeline.step.duration").description("Wall time of provider steps, retries and waits included")
                     .tag("provider", step.provider()).tag("step", step.step())

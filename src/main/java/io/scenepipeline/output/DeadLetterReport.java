@@ -14,7 +14,7 @@ public final class DeadLetterReport {
     }
 
     public static Map<String, Object> of(String planId, String file, Instant failedAt, Failure failure,
-                                         List<Integer> completedScenes, List<String> problems) {
+                                         List<Integer> completedScenes, List<String> problems, double costUsd) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("plan_id", planId);
         r.put("file", file);
@@ -30,6 +30,8 @@ public final class DeadLetterReport {
             r.put("problems", problems);
         }
         r.put("completed_scenes", completedScenes);
+        // spent before the failure (kept in the journal: a re-drop reuses what was paid for)
+        r.put("cost_usd", costUsd);
         return r;
     }
 }

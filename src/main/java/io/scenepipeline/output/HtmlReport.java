@@ -136,8 +136,13 @@ public final class HtmlReport {
         total(h, String.valueOf(paid), "steps paid");
         total(h, String.valueOf(attempts - paid), "retries");
         total(h, String.valueOf(reused), "reused from journal");
+        total(h, usd(run.costUsd()), "spent");
         total(h, seconds(end.toEpochMilli() - run.startedAt().toEpochMilli()), "wall time");
         h.append("</section>");
+    }
+
+    private static String usd(double value) {
+        return String.format(Locale.ROOT, "$%.4f", value);
     }
 
     private static void total(StringBuilder h, String value, String label) {
@@ -168,14 +173,16 @@ public final class HtmlReport {
             h.append("<p class=\"text\"><b>Narration</b> ").append(esc(scene.narration())).append("</p>");
         }
         h.append("<p class=\"text\"><b>Prompt</b> ").append(esc(scene.visualDescription())).append("</p>");
-        h.append("<table><thead><tr><th>step</th><th>provider</th><th>model</th><th>attempts</th><th>duration</th><th></th></tr></thead><tbody>");
+        h.append("<table><thead><tr><th>step</th><th>provider</th><th>model</th><th>attempts</th><th>duration</th><th>cost</th><th></th></tr></thead><tbody>");
         for (StepRecord st : result.steps()) {
             h.append("<tr><td>").append(esc(st.step())).append("</td><td>").append(esc(st.provider())).append("</td><td>")
                     .append(esc(st.model() == null ? "" : st.model())).append("</td><td>").append(st.reused() ? "" : st.attempts())
-                    .append("</td><td>").append(st.durationMs() == null ? "" : seconds(st.durationMs())).append("</td><td class=\"")
+                    .append("</td><td>").append(st.durationMs() == null ? "" : seconds(st.durationMs()))
+                    .append("</td><td>").append(st.costUsd() == null ? "" : usd(st.costUsd())).append("</td><td class=\"")
                     .append(st.reused() ? "reused\">reused" : st.finished() ? "paid\">paid" : "\">not finished").append("</td></tr>");
         }
-        h.append("</tbody></table></article>");
+        double sceneCost = result.steps().stream().filter(st -> st.costUsd() != null).mapToDouble(StepRecord::costUsd).sum();
+        h.append("</tbody></table><p class=\"text\"><b>Scene cost</b> ").append(usd(sceneCost)).append("</p></article>");
     }
 
     private static void media(StringBuilder h, String file, String tag, String caption) {

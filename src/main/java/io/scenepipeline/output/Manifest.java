@@ -28,6 +28,8 @@ public final class Manifest {
         m.put("file", run.fileName());
         m.put("started_at", run.startedAt().toString());
         m.put("finished_at", finishedAt.toString());
+        // what this run spent: its paid steps (reused ones cost 0), by the price table
+        m.put("cost_usd", run.costUsd());
         List<SceneResult> scenes = run.scenes();
         int steps = 0;
         int retries = 0;

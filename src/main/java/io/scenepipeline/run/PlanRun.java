@@ -3,6 +3,8 @@ package io.scenepipeline.run;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.plan.ScenePlan;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -110,5 +112,18 @@ public final class PlanRun {
 
     public Throwable firstError() {
         return firstError.get();
+    }
+
+    /** What this run has spent so far, in USD (the sum of its paid steps; reused ones cost nothing). */
+    public double costUsd() {
+        double sum = 0;
+        for (SceneResult scene : scenes.values()) {
+            for (StepRecord step : scene.steps()) {
+                if (step.costUsd() != null) {
+                    sum += step.costUsd();
+                }
+            }
+        }
+        return BigDecimal.valueOf(sum).setScale(6, RoundingMode.HALF_UP).doubleValue();
     }
 }

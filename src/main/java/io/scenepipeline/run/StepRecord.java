@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** One provider step of one scene, as it appears in the manifest. Updated by the routes while it runs. */
-@JsonPropertyOrder({"step", "provider", "model", "prediction_id", "request_id", "attempts", "duration_ms", "reused", "canceled_prediction"})
+@JsonPropertyOrder({"step", "provider", "model", "prediction_id", "request_id", "attempts", "duration_ms", "reused", "cost_usd", "canceled_prediction"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class StepRecord {
 
@@ -22,6 +22,7 @@ public final class StepRecord {
     private volatile int attempts = 1;
     private volatile Long durationMs;
     private volatile String canceledPrediction;
+    private volatile Double costUsd;
 
     public StepRecord(String step, String provider, String model, String key) {
         this.step = step;
@@ -85,6 +86,17 @@ public final class StepRecord {
     }
 
     /** True when the output was taken from an earlier run instead of calling the provider again. */
+    /** What this step cost in USD (0 when taken from the journal); null for a free step (face_rig, ffmpeg). */
+    @JsonProperty("cost_usd")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Double costUsd() {
+        return costUsd;
+    }
+
+    public void costUsd(double usd) {
+        this.costUsd = usd;
+    }
+
     /** The prediction this step gave up on and canceled, or null. */
     @JsonProperty("canceled_prediction")
     @JsonInclude(JsonInclude.Include.NON_NULL)

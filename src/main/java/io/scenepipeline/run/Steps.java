@@ -19,6 +19,8 @@ public final class Steps {
     public static final String STEP = "stepRecord";
     /** True when the step in progress was taken from the journal (the routes then skip its calls). */
     public static final String REUSED = "stepReused";
+    /** The providers that bill for a step (face_rig and ffmpeg run locally). */
+    public static final java.util.Set<String> PAID = java.util.Set.of("replicate", "elevenlabs");
     /** The plan file's bytes as submitted (byte[]), set at intake. */
     public static final String PLAN_BYTES = "planBytes";
 
@@ -71,6 +73,9 @@ public final class Steps {
                 journal.restore(entry.get(), AtomicFiles.inside(run(exchange).stagingDir(), Path.of(target)));
             }
             record.markReused(entry.get().predictionId(), entry.get().requestId());
+            if (PAID.contains(record.provider())) {
+                record.costUsd(0);
+            }
             record.outputSha256(entry.get().sha256());
             record.finish();
             exchange.setProperty(REUSED, true);

@@ -2,6 +2,7 @@ package io.scenepipeline.provider.elevenlabs;
 
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.provider.Prices;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
@@ -32,8 +33,10 @@ public final class ElevenLabsSteps {
 
     private final ElevenLabsSettings settings;
     private final StepJournal journal;
+    private final Prices prices;
 
-    public ElevenLabsSteps(ElevenLabsSettings settings, StepJournal journal) {
+    public ElevenLabsSteps(ElevenLabsSettings settings, StepJournal journal, Prices prices) {
+        this.prices = prices;
         this.settings = settings;
         this.journal = journal;
     }
@@ -104,6 +107,9 @@ public final class ElevenLabsSteps {
         }
         StepRecord step = Steps.current(exchange);
         step.requestId(exchange.getIn().getHeader("request-id", String.class));
+        // ElevenLabs bills characters: its character-cost header says how many, else the text's length
+        Long billed = exchange.getIn().getHeader("character-cost", Long.class);
+        step.costUsd(prices.elevenlabs(settings.model(), billed != null ? billed : scene.narration().length()));
         Steps.sceneResult(exchange).file("audio", relative);
         Steps.complete(exchange, journal, file, null);
     }

@@ -1,12 +1,14 @@
 package io.scenepipeline.provider.replicate;
 
 import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.provider.Prices;
 import io.scenepipeline.provider.TruncatedDownloadException;
 import io.scenepipeline.run.SceneResult;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.MalformedResponseException;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -22,7 +24,9 @@ import java.util.Base64;
 
 import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL;
 import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL_AT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.MODEL;
 import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
+import static io.scenepipeline.provider.replicate.ReplicateSteps.PREDICTION;
 import static io.scenepipeline.provider.replicate.ReplicateSteps.TARGET;
 
 /**
@@ -37,8 +41,10 @@ public final class PredictionOutputs {
     private final StepJournal journal;
     private final DownloadPolicy downloads;
     private final ReplicateSteps replicate;
+    private final Prices prices;
 
-    public PredictionOutputs(ReplicateSettings settings, StepJournal journal, ReplicateSteps replicate) {
+    public PredictionOutputs(ReplicateSettings settings, StepJournal journal, ReplicateSteps replicate, Prices prices) {
+        this.prices = prices;
         this.settings = settings;
         this.journal = journal;
         this.replicate = replicate;
@@ -113,6 +119,10 @@ public final class PredictionOutputs {
         } else {
             result.file("clip", target);
         }
+        Object clip = result.duration().get("clip");
+        Steps.current(exchange).costUsd(prices.replicate(exchange.getProperty(MODEL, ReplicateModel.class).modelName(),
+                exchange.getProperty(PREDICTION, JsonNode.class), clip instanceof Number n ? n.doubleValue() : 0,
+                settings.videoResolution()));
         Steps.complete(exchange, journal, file, url);
     }
 

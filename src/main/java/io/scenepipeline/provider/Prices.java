@@ -1,0 +1,75 @@
+package io.scenepipeline.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.support.SettingsException;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The price table ({@code pricing.replicate.<model>}, {@code pricing.elevenlabs.<model_id>}; docs/costs.md): what each
+ * paid step costs, by the unit its provider bills. face_rig and ffmpeg run locally and cost nothing.
+ */
+public final class Prices {
+
+    private final Map<String, Price> replicate;
+    private final Map<String, Price> elevenlabs;
+
+    private Prices(Map<String, Price> replicate, Map<String, Price> elevenlabs) {
+        this.replicate = Map.copyOf(replicate);
+        this.elevenlabs = Map.copyOf(elevenlabs);
+    }
+
+    /** Reads the price of every model the pipeline may call; a missing or bad one stops startup. */
+    public static Prices from(Function<String, String> lookup, Collection<String> replicateModels, Collection<String> elevenlabsModels) {
+        Map<String, Price> r = new LinkedHashMap<>();
+        for (String m : replicateModels) {
+            r.put(m, read(lookup, "pricing.replicate." + m));
+        }
+        Map<String, Price> e = new LinkedHashMap<>();
+        for (String m : elevenlabsModels) {
+            e.put(m, read(lookup, "pricing.elevenlabs." + m));
+        }
+        return new Prices(r, e);
+    }
+
+    private static Price read(Function<String, String> lookup, String key) {
+        String v = lookup.apply(key);
+        if (v == null || v.isBlank()) {
+            throw new SettingsException(key + ": is not set (every model the pipeline may call needs a price)");
+        }
+        return Price.parse(key, v);
+    }
+
+    /**
+     * What a Replicate prediction cost: per image, per second of video made (at {@code resolution}, from
+     * {@code videoSeconds}), or per second it ran ({@code metrics.predict_time} of the prediction).
+     */
+    public double replicate(String model, JsonNode prediction, double videoSeconds, String resolution) {
+        Price p = replicate.get(model);
+        if (p == null) {
+            return 0;
+        }
+        return usd(switch (p.unit()) {
+            case Price.IMAGE -> p.cost(1, null);
+            case Price.VIDEO_SECOND -> p.cost(videoSeconds, resolution);
+            case Price.RUN_SECOND -> p.cost(prediction == null ? 0 : prediction.path("metrics").path("predict_time").asDouble(0), null);
+            default -> 0;
+        });
+    }
+
+    /** What a text-to-speech call cost, by the characters ElevenLabs billed. */
+    public double elevenlabs(String model, long characters) {
+        Price p = elevenlabs.get(model);
+        return p == null ? 0 : usd(p.cost(characters, null));
+    }
+
+    /** Rounded to a millionth of a dollar, so sums print plainly. */
+    public static double usd(double value) {
+        return BigDecimal.valueOf(value).setScale(6, RoundingMode.HALF_UP).doubleValue();
+    }
+}
