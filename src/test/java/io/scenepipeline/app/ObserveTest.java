@@ -22,6 +22,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** /observe/metrics and /observe/health on Camel's management server, as an operator scrapes them. */
 class ObserveTest extends PipelineTestSupport {
@@ -53,6 +54,10 @@ class ObserveTest extends PipelineTestSupport {
 
         assertThat(scrape.statusCode()).isEqualTo(200);
         Map<String, Double> m = samples(scrape.body());
+        // what was paid, by the price table: one image, one 15 s clip clamped to 12 s at 1080p, 21 characters
+        assertThat(m.get("scene_pipeline_cost_usd_total{model=google/imagen-3,provider=replicate}")).isCloseTo(0.05, within(1e-9));
+        assertThat(m.get("scene_pipeline_cost_usd_total{model=bytedance/seedance-1-pro,provider=replicate}")).isCloseTo(1.8, within(1e-9));
+        assertThat(m.get("scene_pipeline_cost_usd_total{model=eleven_multilingual_v2,provider=elevenlabs}")).isCloseTo(0.0021, within(1e-9));
         assertThat(m).containsEntry("scene_pipeline_provider_calls_total{outcome=retried,provider=replicate,step=text-to-image}", 1.0)
                 .containsEntry("scene_pipeline_provider_calls_total{outcome=success,provider=replicate,step=text-to-image}", 1.0)
                 .containsEntry("scene_pipeline_provider_calls_total{outcome=success,provider=replicate,step=image-to-video}", 1.0)
