@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +30,7 @@ final class ReplicateSimulator {
     private static final Set<String> CREATE_KEYS = Set.of("version", "input", "webhook", "webhook_events_filter", "stream");
     private static final Pattern PREDICTION_PATH = Pattern.compile("/v1/predictions/([a-z0-9]+)(/cancel)?");
     private static final Pattern MODEL_PATH = Pattern.compile("/v1/models/([^/]+)/([^/]+)/predictions");
-    private static final Pattern FILE_PATH = Pattern.compile("/files/([a-z0-9]+)/(out-0\\.(png|mp4))");
+    static final Pattern FILE_PATH = Pattern.compile("/files/([a-z0-9]+)/(out-0\\.(png|mp4))");
     static final String E005 = "The input or output was flagged as sensitive. Please try again with different inputs. (E005)";
     static final String INTERRUPTED = "SimPrediction interrupted; please retry (code: PA)";
 
@@ -48,9 +47,11 @@ final class ReplicateSimulator {
         return t;
     });
     private final SimFiles files;
+    private final PredictionMedia media;
 
     ReplicateSimulator(String baseUrl, SimulatorSettings settings, Faults faults) {
         this.files = new SimFiles(baseUrl);
+        this.media = new PredictionMedia(baseUrl, settings, files, id -> predictions.get(id));
         this.baseUrl = baseUrl;
         this.settings = settings;
         this.faults = faults;
@@ -208,7 +209,7 @@ final class ReplicateSimulator {
             p.deadline = p.createdAt.toEpochMilli() + cancelAfter;
         }
         // the output is made now, off every request's path: polls answer at once whatever the machine is doing
-        p.media = java.util.concurrent.CompletableFuture.supplyAsync(() -> failure == null ? render(p) : null, renderers);
+        p.media = java.util.concurrent.CompletableFuture.supplyAsync(() -> failure == null ? media.render(p) : null, renderers);
         predictions.put(p.id, p);
         req.exchange.getResponseHeaders().set("ratelimit-remaining", "599");
         req.exchange.getResponseHeaders().set("ratelimit-reset", "1");
@@ -269,42 +270,6 @@ final class ReplicateSimulator {
 
     private long runMs(SimPrediction p) {
         return settings.latency(ModelInputs.isVideo(p.model) ? "video" : "image", settings.predictionMs());
-    }
-
-    /** Makes the output of a finished prediction. */
-    private byte[] render(SimPrediction p) {
-        if (settings.fastMedia() || settings.clipBytes() > 0) {
-            return ModelInputs.isVideo(p.model) ? Media.tinyClip() : Media.tinyPng();
-        }
-        if (!ModelInputs.isVideo(p.model)) {
-            return Media.png(Faults.clean(p.input.path("prompt").asText()));
-        }
-        boolean svd = p.model.endsWith("stable-video-diffusion");
-        String imageRef = p.input.path(svd ? "input_image" : "image").asText();
-        byte[] image = fetchImage(imageRef);
-        if (image == null) {
-            return null;
-        }
-        double seconds = svd ? 25.0 / p.input.path("frames_per_second").asInt(6) : p.input.path("duration").asInt(5);
-        int fps = svd ? p.input.path("frames_per_second").asInt(6) : 24;
-        return Media.clip(image, seconds, fps, Faults.clean(p.input.path("prompt").asText(p.model)));
-    }
-
-    private byte[] fetchImage(String ref) {
-        byte[] uploaded = files.content(ref);
-        if (uploaded != null) {
-            return uploaded;
-        }
-        if (ref.startsWith("data:")) {
-            int comma = ref.indexOf(',');
-            return comma < 0 ? null : Base64.getDecoder().decode(ref.substring(comma + 1));
-        }
-        Matcher m = FILE_PATH.matcher(ref.startsWith(baseUrl) ? ref.substring(baseUrl.length()) : "");
-        if (m.matches()) {
-            SimPrediction source = predictions.get(m.group(1));
-            return source == null ? null : source.output;
-        }
-        return null;
     }
 
     private static String newId() {
