@@ -29,6 +29,7 @@ import io.scenepipeline.provider.replicate.ReplicateSteps;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.StepFailureHandler;
+import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.state.PlanRecovery;
 import io.scenepipeline.state.StepJournal;
@@ -176,13 +177,20 @@ public class PipelineConfiguration implements CamelConfiguration {
         Prices prices = Prices.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null), models,
                 List.of(settings.elevenlabs().model()));
         registry.bind("prices", prices);
-        ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal);
+        String max = context.getPropertiesComponent().resolveProperty("pipeline.max-cost-per-plan").orElse("").trim();
+        Budget budget;
+        try {
+            budget = new Budget(max.isEmpty() ? null : Double.valueOf(max));
+        } catch (NumberFormatException e) {
+            throw new SettingsException("pipeline.max-cost-per-plan: must be an amount in USD, or empty for no limit, got '" + max + "'");
+        }
+        ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal, prices, budget);
         registry.bind("replicate", replicate);
         registry.bind("replicateCancel", new PredictionCancel(settings.replicate(), replicate));
         registry.bind("replicateAdoption", new PredictionAdoption(settings.replicate(), replicate));
         registry.bind("replicatePolls", new PredictionPolls(settings.replicate(), replicate));
         registry.bind("replicateOutputs", new PredictionOutputs(settings.replicate(), journal, replicate, prices));
-        registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices));
+        registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices, budget));
         registry.bind("facerig", new FaceRigSteps(journal));
 
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context

@@ -18,10 +18,12 @@ public final class Prices {
 
     private final Map<String, Price> replicate;
     private final Map<String, Price> elevenlabs;
+    private final double typicalRunSeconds;
 
-    private Prices(Map<String, Price> replicate, Map<String, Price> elevenlabs) {
+    private Prices(Map<String, Price> replicate, Map<String, Price> elevenlabs, double typicalRunSeconds) {
         this.replicate = Map.copyOf(replicate);
         this.elevenlabs = Map.copyOf(elevenlabs);
+        this.typicalRunSeconds = typicalRunSeconds;
     }
 
     /** Reads the price of every model the pipeline may call; a missing or bad one stops startup. */
@@ -34,7 +36,14 @@ public final class Prices {
         for (String m : elevenlabsModels) {
             e.put(m, read(lookup, "pricing.elevenlabs." + m));
         }
-        return new Prices(r, e);
+        String typical = lookup.apply("pricing.typical-run-seconds");
+        double seconds;
+        try {
+            seconds = typical == null || typical.isBlank() ? 30 : Double.parseDouble(typical.trim());
+        } catch (NumberFormatException bad) {
+            throw new SettingsException("pricing.typical-run-seconds: must be a number of seconds, got '" + typical + "'");
+        }
+        return new Prices(r, e, seconds);
     }
 
     private static Price read(Function<String, String> lookup, String key) {
@@ -58,6 +67,23 @@ public final class Prices {
             case Price.IMAGE -> p.cost(1, null);
             case Price.VIDEO_SECOND -> p.cost(videoSeconds, resolution);
             case Price.RUN_SECOND -> p.cost(prediction == null ? 0 : prediction.path("metrics").path("predict_time").asDouble(0), null);
+            default -> 0;
+        });
+    }
+
+    /**
+     * What a Replicate call will likely cost, before it is made: a model billed by run time is taken to run
+     * {@code pricing.typical-run-seconds}.
+     */
+    public double estimateReplicate(String model, double videoSeconds, String resolution) {
+        Price p = replicate.get(model);
+        if (p == null) {
+            return 0;
+        }
+        return usd(switch (p.unit()) {
+            case Price.IMAGE -> p.cost(1, null);
+            case Price.VIDEO_SECOND -> p.cost(videoSeconds, resolution);
+            case Price.RUN_SECOND -> p.cost(typicalRunSeconds, null);
             default -> 0;
         });
     }

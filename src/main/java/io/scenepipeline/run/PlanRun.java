@@ -32,6 +32,8 @@ public final class PlanRun {
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
     private final Map<String, AtomicInteger> stages = new ConcurrentHashMap<>();
     private volatile Object assembly;
+    /** The estimated prices of the paid calls this run made (pipeline.max-cost-per-plan counts them). */
+    private double committedUsd;
     private volatile String finalVideo;
 
     public PlanRun(ScenePlan plan, String fileName, Path stagingDir) {
@@ -125,5 +127,14 @@ public final class PlanRun {
             }
         }
         return BigDecimal.valueOf(sum).setScale(6, RoundingMode.HALF_UP).doubleValue();
+    }
+
+    /** Adds a call's estimated price to what the run is committed to, unless that would pass {@code maxUsd}. */
+    synchronized boolean commit(double estimateUsd, double maxUsd) {
+        if (committedUsd + estimateUsd > maxUsd + 1e-9) {
+            return false;
+        }
+        committedUsd += estimateUsd;
+        return true;
     }
 }

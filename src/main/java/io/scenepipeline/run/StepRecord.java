@@ -23,6 +23,7 @@ public final class StepRecord {
     private volatile Long durationMs;
     private volatile String canceledPrediction;
     private volatile Double costUsd;
+    private volatile boolean costCommitted;
 
     public StepRecord(String step, String provider, String model, String key) {
         this.step = step;
@@ -95,6 +96,16 @@ public final class StepRecord {
 
     public void costUsd(double usd) {
         this.costUsd = usd;
+    }
+
+    /** Whether the budget has counted this step's call already (its retries are not counted again). */
+    @JsonIgnore
+    public boolean costCommitted() {
+        return costCommitted;
+    }
+
+    public void costCommitted(boolean committed) {
+        this.costCommitted = committed;
     }
 
     /** The prediction this step gave up on and canceled, or null. */

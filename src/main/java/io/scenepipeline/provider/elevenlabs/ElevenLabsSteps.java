@@ -3,6 +3,7 @@ package io.scenepipeline.provider.elevenlabs;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.provider.Prices;
+import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
@@ -34,9 +35,11 @@ public final class ElevenLabsSteps {
     private final ElevenLabsSettings settings;
     private final StepJournal journal;
     private final Prices prices;
+    private final Budget budget;
 
-    public ElevenLabsSteps(ElevenLabsSettings settings, StepJournal journal, Prices prices) {
+    public ElevenLabsSteps(ElevenLabsSettings settings, StepJournal journal, Prices prices, Budget budget) {
         this.prices = prices;
+        this.budget = budget;
         this.settings = settings;
         this.journal = journal;
     }
@@ -66,6 +69,8 @@ public final class ElevenLabsSteps {
             Steps.sceneResult(exchange).file("audio", target);
             return;
         }
+        // pipeline.max-cost-per-plan: the call is not made when its price would pass the budget
+        budget.allow(run, Steps.current(exchange), prices.elevenlabs(settings.model(), scene.narration().length()));
         Message in = HttpRequest.json(exchange, "POST", "/v1/text-to-speech/" + voice, Json.write(body));
         in.setHeader(Exchange.HTTP_QUERY, "output_format=" + settings.outputFormat());
         in.setHeader("Accept", settings.outputFormat().startsWith("wav") ? "audio/wav" : "audio/pcm");

@@ -3,6 +3,8 @@ package io.scenepipeline.provider.replicate;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.provider.Prices;
+import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.SceneResult;
 import io.scenepipeline.run.StepRecord;
@@ -71,8 +73,12 @@ public final class ReplicateSteps {
 
     private final ReplicateSettings settings;
     private final StepJournal journal;
+    private final Prices prices;
+    private final Budget budget;
 
-    public ReplicateSteps(ReplicateSettings settings, StepJournal journal) {
+    public ReplicateSteps(ReplicateSettings settings, StepJournal journal, Prices prices, Budget budget) {
+        this.prices = prices;
+        this.budget = budget;
         this.settings = settings;
         this.journal = journal;
     }
@@ -176,6 +182,11 @@ public final class ReplicateSteps {
 
     public void prepareCreate(Exchange exchange) throws IOException {
         ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
+        // pipeline.max-cost-per-plan: the create is not sent when its price would pass the budget
+        Object clip = Steps.sceneResult(exchange).duration().get("clip");
+        double seconds = exchange.getProperty(TARGET, "", String.class).startsWith("clips/") && clip instanceof Number n ? n.doubleValue() : 0;
+        budget.allow(Steps.run(exchange), Steps.current(exchange),
+                prices.estimateReplicate(model.modelName(), seconds, settings.videoResolution()));
         long since = System.currentTimeMillis();
         exchange.setProperty(CREATE_UNANSWERED_SINCE, since);
         journal.pending(new PendingPrediction(Steps.current(exchange).key(), since, null, null));
