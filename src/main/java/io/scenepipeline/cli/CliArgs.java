@@ -10,14 +10,17 @@ import java.util.List;
  * @param simulate run against the built-in provider simulator
  * @param once     process what is in the inbox, then exit
  * @param help     print usage
+ * @param estimate print what the plan files would cost, call no provider
  * @param plans    plan files to copy into the inbox first
  */
-record CliArgs(boolean simulate, boolean once, boolean help, List<Path> plans) {
+record CliArgs(boolean simulate, boolean once, boolean help, boolean estimate, List<Path> plans) {
 
     static final String USAGE = """
             usage: java -jar scene-pipeline.jar [--simulate] [--once] [plan.json ...]
+                   java -jar scene-pipeline.jar --estimate plan.json ...
               --simulate  run against the built-in provider simulator (no API keys needed)
               --once      process what is in the inbox, then exit (0 all succeeded, 2 some dead-lettered, 1 setup error)
+              --estimate  what the plans would cost by the price table, calling no provider (0 fits the budget, 2 not)
               plan.json   plan files to copy into the inbox before processing starts
             Settings: application.properties in the working directory, and -Dkey=value before -jar.""";
 
@@ -25,12 +28,14 @@ record CliArgs(boolean simulate, boolean once, boolean help, List<Path> plans) {
         boolean simulate = false;
         boolean once = false;
         boolean help = false;
+        boolean estimate = false;
         List<Path> plans = new ArrayList<>();
         for (String arg : args) {
             switch (arg) {
                 case "--simulate" -> simulate = true;
                 case "--once" -> once = true;
                 case "--help", "-h" -> help = true;
+                case "--estimate" -> estimate = true;
                 default -> {
                     if (arg.startsWith("-")) {
                         throw new IllegalArgumentException("unknown option " + arg);
@@ -39,6 +44,9 @@ record CliArgs(boolean simulate, boolean once, boolean help, List<Path> plans) {
                 }
             }
         }
-        return new CliArgs(simulate, once, help, List.copyOf(plans));
+        if (estimate && plans.isEmpty()) {
+            throw new IllegalArgumentException("--estimate needs plan files");
+        }
+        return new CliArgs(simulate, once, help, estimate, List.copyOf(plans));
     }
 }

@@ -2,6 +2,8 @@ package io.scenepipeline.cli;
 
 import io.scenepipeline.config.PipelineConfiguration;
 import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.provider.Prices;
+import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
@@ -84,7 +86,19 @@ public final class ScenePipelineApp {
                 props.set("replicate.api-token", "simulator-token");
                 props.set("elevenlabs.api-key", "simulator-key");
             }
+            if (cli.estimate()) {
+                // an estimate calls no provider: it needs no keys
+                for (String key : new String[] {"replicate.api-token", "elevenlabs.api-key"}) {
+                    if (props.get(key) == null || props.get(key).isBlank()) {
+                        props.set(key, "not-needed-for-an-estimate");
+                    }
+                }
+            }
             PipelineSettings settings = PipelineSettings.from(props::get);
+            if (cli.estimate()) {
+                return Estimate.run(cli.plans(), settings, Prices.of(props::get, settings.elevenlabsModel()),
+                        Budget.parse(props.get("pipeline.max-cost-per-plan")).maxUsd(), System.out);
+            }
             // one process per work folder: held until this process ends (the kernel releases it even on kill -9)
             WorkLock.acquire(settings.work(), props.get("pipeline.work"));
             // Vert.x (the management server) keeps its file cache in the work folder too, not in java.io.tmpdir
@@ -103,6 +117,9 @@ public final class ScenePipelineApp {
         } catch (WorkLock.BusyException | StartupException e) {
             System.err.println("scene-pipeline: " + e.getMessage());
             return EXIT_SETUP;
+        } catch (io.scenepipeline.plan.PlanValidationException e) {
+            System.err.println("scene-pipeline: " + e.getMessage());
+            return EXIT_DEAD_LETTERED;
         } catch (IOException e) {
             System.err.println("scene-pipeline: " + e);
             return EXIT_SETUP;

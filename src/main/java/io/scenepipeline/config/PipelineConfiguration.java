@@ -18,7 +18,6 @@ import io.scenepipeline.output.DeadLetters;
 import io.scenepipeline.plan.PlanParser;
 import io.scenepipeline.provider.Prices;
 import io.scenepipeline.provider.ServerSlots;
-import io.scenepipeline.provider.replicate.ReplicateModel;
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.provider.replicate.PredictionAdoption;
@@ -171,19 +170,10 @@ public class PipelineConfiguration implements CamelConfiguration {
             health.register(registry.lookupByName("dead-letters-health-check"));
         }
         registry.bind("journal", journal);
-        // the price of every model a plan may name (docs/costs.md)
-        List<String> models = new java.util.ArrayList<>(ReplicateModel.names(ReplicateModel.Kind.IMAGE));
-        models.addAll(ReplicateModel.names(ReplicateModel.Kind.VIDEO));
-        Prices prices = Prices.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null), models,
-                List.of(settings.elevenlabs().model()));
+        // the price of every model a plan may name, and the budget per plan (docs/costs.md)
+        Prices prices = Prices.of(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null), settings.elevenlabsModel());
         registry.bind("prices", prices);
-        String max = context.getPropertiesComponent().resolveProperty("pipeline.max-cost-per-plan").orElse("").trim();
-        Budget budget;
-        try {
-            budget = new Budget(max.isEmpty() ? null : Double.valueOf(max));
-        } catch (NumberFormatException e) {
-            throw new SettingsException("pipeline.max-cost-per-plan: must be an amount in USD, or empty for no limit, got '" + max + "'");
-        }
+        Budget budget = Budget.parse(context.getPropertiesComponent().resolveProperty("pipeline.max-cost-per-plan").orElse(""));
         ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal, prices, budget);
         registry.bind("replicate", replicate);
         registry.bind("replicateCancel", new PredictionCancel(settings.replicate(), replicate));

@@ -1,6 +1,7 @@
 package io.scenepipeline.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.provider.replicate.ReplicateModel;
 import io.scenepipeline.support.SettingsException;
 
 import java.math.BigDecimal;
@@ -24,6 +25,13 @@ public final class Prices {
         this.replicate = Map.copyOf(replicate);
         this.elevenlabs = Map.copyOf(elevenlabs);
         this.typicalRunSeconds = typicalRunSeconds;
+    }
+
+    /** The prices of every Replicate model a plan may name, and of the configured ElevenLabs model. */
+    public static Prices of(Function<String, String> lookup, String elevenlabsModel) {
+        java.util.List<String> models = new java.util.ArrayList<>(ReplicateModel.names(ReplicateModel.Kind.IMAGE));
+        models.addAll(ReplicateModel.names(ReplicateModel.Kind.VIDEO));
+        return from(lookup, models, java.util.List.of(elevenlabsModel));
     }
 
     /** Reads the price of every model the pipeline may call; a missing or bad one stops startup. */

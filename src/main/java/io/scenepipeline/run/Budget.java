@@ -11,6 +11,22 @@ public final class Budget {
 
     private final Double maxUsd;
 
+    /** {@code pipeline.max-cost-per-plan} as set: an amount in USD, or empty for no limit. */
+    public static Budget parse(String value) {
+        String v = value == null ? "" : value.trim();
+        try {
+            return new Budget(v.isEmpty() ? null : Double.valueOf(v));
+        } catch (NumberFormatException e) {
+            throw new io.scenepipeline.support.SettingsException("pipeline.max-cost-per-plan: must be an amount in USD, or empty for "
+                    + "no limit, got '" + v + "'");
+        }
+    }
+
+    /** The budget in USD, or null. */
+    public Double maxUsd() {
+        return maxUsd;
+    }
+
     /** @param maxUsd the budget per plan in USD, or null for none */
     public Budget(Double maxUsd) {
         this.maxUsd = maxUsd;

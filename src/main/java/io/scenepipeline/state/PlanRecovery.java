@@ -27,7 +27,6 @@ public final class PlanRecovery {
     /** Folders of the work folder that only a running process uses: what a dead run left there is removed. */
     private static final List<String> SCRATCH = List.of("staging", "assembly", "replaced", "tmp");
 
-
     private PlanRecovery() {
     }
 

@@ -58,6 +58,26 @@ class JarIT {
     }
 
     @Test
+    void should_estimate_what_a_plan_costs_as_its_run_then_spends_and_nothing_once_it_is_in_the_journal() throws Exception {
+        String plan = EXAMPLES.resolve("grand-canyon.json").toString();
+
+        Result before = run(List.of(), "--estimate", plan);
+        Result tooDear = run(List.of("-Dpipeline.max-cost-per-plan=1"), "--estimate", plan);
+        Result ran = run(List.of("-Dsimulator.prediction-ms=300", "-Dreplicate.poll-interval=100", "-Dassembly.enabled=false"),
+                "--simulate", "--once", plan);
+        Result after = run(List.of(), "--estimate", plan);
+
+        assertThat(before.exit).as(before.output).isZero();
+        assertThat(before.output).contains("total $3.6837").contains("(23 s of 1080p video)").contains("budget (pipeline.max-cost-per-plan): none");
+        assertThat(tooDear.exit).isEqualTo(2);
+        assertThat(tooDear.output).contains("$1.0000 -> DOES NOT FIT");
+        assertThat(ran.exit).as(ran.output).isZero();
+        double spent = Json.read(Files.readString(work.resolve("data/outbox/grand-canyon/manifest.json"))).path("cost_usd").asDouble();
+        assertThat(spent).as("the run spent what the estimate said").isEqualTo(3.6837);
+        assertThat(after.output).contains("total $0.0000").contains("  0 to pay,   4 reused");
+    }
+
+    @Test
     void should_exit_2_when_a_plan_was_dead_lettered() throws Exception {
         Path bad = work.resolve("bad.json");
         Files.writeString(bad, "{\"scenes\": []}");

@@ -3,12 +3,12 @@ package io.scenepipeline.provider.elevenlabs;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.provider.Prices;
+import io.scenepipeline.provider.StepRequests;
 import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepJournal;
-import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
@@ -23,7 +23,6 @@ import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -47,23 +46,9 @@ public final class ElevenLabsSteps {
     public void prepare(Exchange exchange) throws IOException {
         Scene scene = Steps.scene(exchange);
         PlanRun run = Steps.run(exchange);
-        String voice = scene.voiceId() != null ? scene.voiceId()
-                : run.plan().voiceId() != null ? run.plan().voiceId() : settings.voiceId();
-
-        Map<String, Object> voiceSettings = new LinkedHashMap<>();
-        voiceSettings.put("stability", 0.5);
-        voiceSettings.put("similarity_boost", 0.75);
-        voiceSettings.put("style", 0.0);
-        voiceSettings.put("use_speaker_boost", true);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("text", scene.narration());
-        body.put("model_id", settings.model());
-        body.put("voice_settings", voiceSettings);
-
-        Map<String, Object> keyed = new LinkedHashMap<>(body);
-        keyed.put("voice_id", voice);
-        keyed.put("output_format", settings.outputFormat());
-        Steps.begin(exchange, "text-to-speech", "elevenlabs", settings.model(), StepKeys.of("text-to-speech", keyed));
+        String voice = StepRequests.voice(scene, run.plan(), settings);
+        Map<String, Object> body = StepRequests.speechBody(scene, settings);
+        Steps.begin(exchange, "text-to-speech", "elevenlabs", settings.model(), StepRequests.speechKey(scene, run.plan(), settings));
         String target = target(scene);
         if (Steps.reuse(exchange, journal, target).isPresent()) {
             Steps.sceneResult(exchange).file("audio", target);

@@ -1,9 +1,9 @@
 package io.scenepipeline.provider.replicate;
 
 import io.scenepipeline.plan.Scene;
-import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.provider.Prices;
+import io.scenepipeline.provider.StepRequests;
 import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.SceneResult;
@@ -12,7 +12,6 @@ import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.PendingPrediction;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
-import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -86,11 +84,8 @@ public final class ReplicateSteps {
     /** Begins text-to-image for the scene: model, input, where the image goes; reused when already made. */
     public void textToImage(Exchange exchange) throws IOException {
         Scene scene = Steps.scene(exchange);
-        ScenePlan plan = Steps.run(exchange).plan();
-        ReplicateModel model = pick(scene.imageModel(), plan.imageModel(), settings.imageModel());
-        Map<String, Object> input = model.imageInput(scene.visualDescription());
-        String key = StepKeys.of("text-to-image", keyInputs(model, input));
-        Steps.begin(exchange, "text-to-image", "replicate", model.modelName(), key);
+        StepRequests.Request request = StepRequests.image(scene, Steps.run(exchange).plan(), settings);
+        Steps.begin(exchange, "text-to-image", "replicate", request.model().modelName(), request.key());
         exchange.setProperty(RETRY_COMPONENT, settings.imageRetryComponent());
         String target = "images/scene_" + scene.sceneNumber() + ".png";
         Optional<StepEntry> done = Steps.reuse(exchange, journal, target);
@@ -100,7 +95,7 @@ public final class ReplicateSteps {
             exchange.setProperty(IMAGE_URL_AT, Instant.parse(done.get().finishedAt()).toEpochMilli());
             return;
         }
-        prepare(exchange, model, input, target);
+        prepare(exchange, request.model(), request.input(), target);
     }
 
     /** Begins image-to-video: the scene's image goes in as a data URI (small) or as its fresh output URL (large). */
@@ -108,12 +103,10 @@ public final class ReplicateSteps {
         Scene scene = Steps.scene(exchange);
         PlanRun run = Steps.run(exchange);
         SceneResult result = run.scene(scene.sceneNumber());
-        ReplicateModel model = pick(scene.videoModel(), run.plan().videoModel(), settings.videoModel());
+        ReplicateModel model = StepRequests.videoModel(scene, run.plan(), settings);
         Path image = run.stagingDir().resolve(result.files().get("image"));
-        ReplicateModel.VideoRequest keyed = model.videoInput(scene.visualDescription(),
-                StepKeys.fileRef(StepJournal.hash(image)), scene.duration(), settings.videoResolution());
-        String key = StepKeys.of("image-to-video", keyInputs(model, keyed.input()));
-        Steps.begin(exchange, "image-to-video", "replicate", model.modelName(), key);
+        ReplicateModel.VideoRequest keyed = StepRequests.video(scene, run.plan(), settings, StepJournal.hash(image));
+        Steps.begin(exchange, "image-to-video", "replicate", model.modelName(), StepRequests.videoKey(model, keyed));
         exchange.setProperty(RETRY_COMPONENT, "video");
         result.clipDuration(keyed.used(), keyed.clamped(), model.modelName());
         String target = "clips/scene_" + scene.sceneNumber() + ".mp4";
@@ -134,14 +127,6 @@ public final class ReplicateSteps {
             return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(image));
         }
         return url;
-    }
-
-    private static Map<String, Object> keyInputs(ReplicateModel model, Map<String, Object> input) {
-        Map<String, Object> k = new LinkedHashMap<>();
-        k.put("model", model.modelName());
-        k.put("version", model.version());
-        k.put("input", input);
-        return k;
     }
 
     /** Sets up the step's prediction; resumes one an earlier run started for the same inputs. */
@@ -236,11 +221,6 @@ public final class ReplicateSteps {
     Message authorize(Message in) {
         in.setHeader("Authorization", "Bearer " + settings.token());
         return in;
-    }
-
-    private static ReplicateModel pick(String sceneLevel, String planLevel, ReplicateModel configured) {
-        String name = sceneLevel != null ? sceneLevel : planLevel;
-        return name == null ? configured : ReplicateModel.byName(name).orElse(configured);
     }
 
     static long epochMillis(String timestamp) {
