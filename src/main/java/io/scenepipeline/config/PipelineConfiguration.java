@@ -25,8 +25,10 @@ import io.scenepipeline.provider.replicate.PredictionCancel;
 import io.scenepipeline.provider.replicate.PredictionOutputs;
 import io.scenepipeline.provider.replicate.PredictionPolls;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
+import io.scenepipeline.retry.Backoff;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
+import io.scenepipeline.retry.RetryBudget;
 import io.scenepipeline.retry.StepFailureHandler;
 import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
@@ -130,12 +132,15 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         ServerSlots[] faceRig = new ServerSlots[1];
         List<ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, faceRig);
+        RetryBudget retryBudget = RetryBudget.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null),
+                settings.retry().values().stream().mapToInt(Backoff::maximumRedeliveries).max().orElse(0));
+        registry.bind("retryBudget", retryBudget);
         for (String component : PipelineSettings.RETRY_COMPONENTS) {
             // a face_rig call that lost its connection sets its server aside before its retry is scheduled
             BiConsumer<Exchange, Throwable> listener = "facerig".equals(component)
                     ? faceRig[0]::failed : (exchange, failure) -> { };
             registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets,
-                    breaker, metrics, listener));
+                    breaker, metrics, retryBudget, listener));
         }
         Assembly assembly = new Assembly(AssemblySettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null)),
                 journal, settings.work(), settings.faceRigEnabled());

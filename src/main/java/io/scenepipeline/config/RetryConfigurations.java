@@ -1,6 +1,7 @@
 package io.scenepipeline.config;
 
 import io.scenepipeline.retry.Backoff;
+import io.scenepipeline.retry.StepFailureHandler;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
 
@@ -12,7 +13,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code <component>-retryable}: taken when the {@code failureClassifier} bean (by exception type and HTTP status
  *       only) says the failure is transient; Camel redelivers the failed call with the component's exponential
- *       backoff, waiting on the {@code waitScheduler} (no thread held);</li>
+ *       backoff, waiting on the {@code waitScheduler} (no thread held), while the failure handler grants the retry
+ *       (attempts left and the provider's retry budget not spent: {@code retryWhile});</li>
  *   <li>{@code <component>-permanent}: everything else fails at once.</li>
  * </ul>
  * The {@code <component>Failures} bean ({@code StepFailureHandler}, on each failure) logs the attempt in the original
@@ -37,6 +39,7 @@ public final class RetryConfigurations extends RouteConfigurationBuilder {
             configuration.onException(Exception.class).id(component + "-retryable")
                     .onWhen(method("failureClassifier", "retryable"))
                     .onExceptionOccurredRef(explain)
+                    .retryWhile(exchangeProperty(StepFailureHandler.RETRY).isEqualTo(true))
                     .maximumRedeliveries(b.maximumRedeliveries()).redeliveryDelay(b.redeliveryDelay())
                     .useExponentialBackOff().backOffMultiplier(b.backOffMultiplier())
                     .maximumRedeliveryDelay(b.maximumRedeliveryDelay())

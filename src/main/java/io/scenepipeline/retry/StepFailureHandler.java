@@ -22,11 +22,15 @@ import java.util.function.BiConsumer;
  * configuration), before Camel decides to redeliver. It logs the attempt in the original pipeline's words,
  * sets the wait of the coming redelivery ({@code CamelRedeliveryDelay}: the component's backoff, raised to what a
  * 429 asks for, never above {@code maximumRedeliveryDelay}), and records the final failure for the dead-letter
- * report. Camel's redelivery policy decides whether and how often to retry; this class only explains it.
+ * report. It decides whether Camel redelivers ({@link #RETRY}, read by the retryable clause's {@code retryWhile}): while
+ * attempts are left and the provider's {@link RetryBudget} grants the retry.
  */
 public final class StepFailureHandler implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    /** Exchange property read by the route configuration's {@code retryWhile}: this failure is to be redelivered. */
+    public static final String RETRY = "retryGranted";
 
     private final String component;
     private final Backoff backoff;
@@ -34,17 +38,14 @@ public final class StepFailureHandler implements Processor {
     private final Secrets secrets;
     private final ProviderBreaker breaker;
     private final RetryEvents metrics;
+    private final RetryBudget budget;
 
     /** Told of every failed call first (face_rig's server pool sets a server aside that lost a connection). */
     private final BiConsumer<Exchange, Throwable> listener;
 
     public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
-                              RetryEvents metrics) {
-        this(component, backoff, classifier, secrets, breaker, metrics, (exchange, failure) -> { });
-    }
-
-    public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
-                              RetryEvents metrics, BiConsumer<Exchange, Throwable> listener) {
+                              RetryEvents metrics, RetryBudget budget, BiConsumer<Exchange, Throwable> listener) {
+        this.budget = budget;
         this.listener = listener;
         this.metrics = metrics;
         this.component = component;
@@ -60,6 +61,7 @@ public final class StepFailureHandler implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        exchange.setProperty(RETRY, false);
         Throwable failure = FailureClassifier.caught(exchange);
         if (failure == null) {
             return;
@@ -91,6 +93,15 @@ public final class StepFailureHandler implements Processor {
             breaker.exhausted(step == null ? "?" : step.provider(), message);
             return;
         }
+        String refused = budget.tryRetry(provider);
+        if (refused != null) {
+            metrics.call(provider, stepName, RetryEvents.FAILED_EXHAUSTED);
+            LOG.error("{} Not retried: {}", where, refused);
+            recordFailure(exchange, step, true, attempt, failure, message + "; " + refused);
+            breaker.exhausted(provider, message);
+            return;
+        }
+        exchange.setProperty(RETRY, true);
         metrics.retry(provider, stepName, failure);
         long delay = delayBefore(attempt, failure);
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay);
