@@ -4,6 +4,7 @@ import io.scenepipeline.provider.TruncatedDownloadException;
 import io.scenepipeline.provider.replicate.PredictionFailedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.util.ObjectHelper;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -55,12 +56,8 @@ public final class FailureClassifier {
 
     /** The HTTP status behind a failure, or null. */
     public static Integer httpStatus(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof HttpOperationFailedException h) {
-                return h.getStatusCode();
-            }
-        }
-        return null;
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
+        return http == null ? null : http.getStatusCode();
     }
 
     public static Throwable caught(Exchange exchange) {

@@ -9,6 +9,7 @@ import io.scenepipeline.support.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,18 +87,16 @@ public final class StepFailureHandler implements Processor {
             return;
         }
         LOG.warn("{} Attempt {}/{} failed: {}", where, attempt, attempts, message);
-        if (attempt >= attempts) {
+        // a retry is asked of the provider's budget only while the call has attempts left
+        String refused = attempt >= attempts ? null : budget.tryRetry(provider);
+        if (attempt >= attempts || refused != null) {
             metrics.call(provider, stepName, RetryEvents.FAILED_EXHAUSTED);
-            LOG.error("{} All {} attempts failed", where, attempts);
-            recordFailure(exchange, step, true, attempt, failure, message);
-            breaker.exhausted(step == null ? "?" : step.provider(), message);
-            return;
-        }
-        String refused = budget.tryRetry(provider);
-        if (refused != null) {
-            metrics.call(provider, stepName, RetryEvents.FAILED_EXHAUSTED);
-            LOG.error("{} Not retried: {}", where, refused);
-            recordFailure(exchange, step, true, attempt, failure, message + "; " + refused);
+            if (refused == null) {
+                LOG.error("{} All {} attempts failed", where, attempts);
+            } else {
+                LOG.error("{} Not retried: {}", where, refused);
+            }
+            recordFailure(exchange, step, true, attempt, failure, refused == null ? message : message + "; " + refused);
             breaker.exhausted(provider, message);
             return;
         }
@@ -114,7 +113,7 @@ public final class StepFailureHandler implements Processor {
     /** The wait before redelivery number {@code redelivery}: the backoff, or longer when a 429 asks for it. */
     long delayBefore(int redelivery, Throwable failure) {
         long delay = backoff.delayBefore(redelivery);
-        HttpOperationFailedException http = find(failure);
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
         if (http != null) {
             OptionalLong asked = RetryAfter.millis(http, Instant.now());
             if (asked.isPresent() && asked.getAsLong() > delay) {
@@ -123,15 +122,6 @@ public final class StepFailureHandler implements Processor {
             }
         }
         return delay;
-    }
-
-    private static HttpOperationFailedException find(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof HttpOperationFailedException h) {
-                return h;
-            }
-        }
-        return null;
     }
 
     private static void recordFailure(Exchange exchange, StepRecord step, boolean retryable, int attempt,

@@ -1,5 +1,7 @@
 package io.scenepipeline.run;
 
+import io.scenepipeline.support.SettingsException;
+
 import java.util.Locale;
 
 /**
@@ -17,7 +19,7 @@ public final class Budget {
         try {
             return new Budget(v.isEmpty() ? null : Double.valueOf(v));
         } catch (NumberFormatException e) {
-            throw new io.scenepipeline.support.SettingsException("pipeline.max-cost-per-plan: must be an amount in USD, or empty for "
+            throw new SettingsException("pipeline.max-cost-per-plan: must be an amount in USD, or empty for "
                     + "no limit, got '" + v + "'");
         }
     }
