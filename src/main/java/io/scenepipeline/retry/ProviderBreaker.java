@@ -1,13 +1,15 @@
 package io.scenepipeline.retry;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,8 +17,12 @@ import java.util.concurrent.TimeUnit;
  * exhausted within {@code pipeline.breaker.window}, the inbox route is suspended, so new plans wait in the inbox
  * instead of burning their retries into the dead-letter folder. After {@code pipeline.breaker.half-open-after} the
  * inbox is resumed for a probe: the next plan that succeeds closes the breaker; another exhausted call opens it
- * again. Logged once when it opens and once when it closes. (The idea of Camel's ThrottlingExceptionRoutePolicy,
- * counting only provider outages: a bad plan or a permanent provider error never opens it.)
+ * again. Logged once when it opens and once when it closes.
+ *
+ * <p>The state machine is resilience4j's {@link CircuitBreaker}: a time-based sliding window that records only the
+ * exhausted calls (a bad plan or a permanent provider error never reaches it), so it opens when the window holds
+ * {@code failures} of them; one call is permitted half-open, and the probe plan's success or another exhausted call
+ * decides. This class adds what resilience4j does not know: the inbox route it suspends and resumes.
  */
 public final class ProviderBreaker {
 
@@ -24,50 +30,65 @@ public final class ProviderBreaker {
 
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
-    private final int failures;
+    private final CircuitBreaker breaker;
     private final Duration window;
     private final Duration halfOpenAfter;
     private final String route;
-    private final Deque<Long> recent = new ArrayDeque<>();
     private CamelContext context;
-    private ScheduledExecutorService scheduler;
-    private volatile State state = State.CLOSED;
+    private ExecutorService routeControl;
     private volatile String lastReason = "";
 
     public ProviderBreaker(int failures, Duration window, Duration halfOpenAfter, String route) {
-        this.failures = failures;
+        this(failures, window, halfOpenAfter, route, Clock.systemUTC());
+    }
+
+    /** @param clock the time the sliding window and the open state are measured in (a test's own clock) */
+    public ProviderBreaker(int failures, Duration window, Duration halfOpenAfter, String route, Clock clock) {
         this.window = window;
         this.halfOpenAfter = halfOpenAfter;
         this.route = route;
+        this.breaker = CircuitBreaker.of("providers", CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                .slidingWindowSize((int) Math.max(1, Math.min(Integer.MAX_VALUE, window.toSeconds())))
+                .minimumNumberOfCalls(Math.max(1, failures))
+                .failureRateThreshold(100)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .waitDurationInOpenState(halfOpenAfter)
+                .enableAutomaticTransitionFromOpenToHalfOpen()
+                .clock(clock)
+                .build());
+        if (failures == 0) {
+            breaker.transitionToDisabledState();
+        }
+        breaker.getEventPublisher().onStateTransition(this::transitioned);
     }
 
     public void start(CamelContext context) {
         this.context = context;
-        this.scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "breaker");
+        this.routeControl = context.getExecutorServiceManager().newSingleThreadExecutor(this, "breaker");
     }
 
     public State state() {
-        return state;
+        return switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> State.OPEN;
+            case HALF_OPEN -> State.HALF_OPEN;
+            default -> State.CLOSED;
+        };
     }
 
     /** A provider call failed after all its retries. */
     public synchronized void exhausted(String provider, String reason) {
-        long now = System.currentTimeMillis();
-        recent.addLast(now);
-        while (!recent.isEmpty() && recent.peekFirst() < now - window.toMillis()) {
-            recent.removeFirst();
+        if (breaker.getState() == CircuitBreaker.State.OPEN) {
+            return;
         }
-        if (state == State.HALF_OPEN || (state == State.CLOSED && failures > 0 && recent.size() >= failures)) {
-            open(provider, reason);
-        }
+        lastReason = provider + " " + reason;
+        breaker.onError(0, TimeUnit.MILLISECONDS, new IllegalStateException(lastReason));
     }
 
     /** A plan succeeded: a probe closes the breaker. */
     public synchronized void planSucceeded() {
-        if (state == State.HALF_OPEN) {
-            state = State.CLOSED;
-            recent.clear();
-            LOG.info("Breaker closed: providers answer again; taking new plans");
+        if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+            breaker.onSuccess(0, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -76,37 +97,40 @@ public final class ProviderBreaker {
         return lastReason;
     }
 
-    private void open(String provider, String reason) {
-        state = State.OPEN;
-        lastReason = provider + " " + reason;
-        LOG.error("Breaker open: {} provider calls failed after all retries within {} s (last: {} {}); new plans wait in the "
-                + "inbox; trying again in {} s", recent.size(), window.toSeconds(), provider, reason, halfOpenAfter.toSeconds());
-        recent.clear();
-        if (context == null) {
-            return;
-        }
-        // suspended from another thread: a route cannot wait for its own in-flight exchange
-        scheduler.execute(() -> control(true));
-        scheduler.schedule(this::halfOpen, halfOpenAfter.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private synchronized void halfOpen() {
-        if (state == State.OPEN) {
-            state = State.HALF_OPEN;
-            LOG.info("Breaker half-open: taking the next plan as a probe");
-            control(false);
+    private void transitioned(CircuitBreakerOnStateTransitionEvent event) {
+        switch (event.getStateTransition().getToState()) {
+            case OPEN -> {
+                LOG.error("Breaker open: {} provider calls failed after all retries within {} s (last: {}); new plans wait in the "
+                        + "inbox; trying again in {} s", event.getStateTransition().getFromState() == CircuitBreaker.State.HALF_OPEN
+                        ? 1 : breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls(), window.toSeconds(), lastReason,
+                        halfOpenAfter.toSeconds());
+                control(true);
+            }
+            case HALF_OPEN -> {
+                LOG.info("Breaker half-open: taking the next plan as a probe");
+                control(false);
+            }
+            case CLOSED -> LOG.info("Breaker closed: providers answer again; taking new plans");
+            default -> {
+            }
         }
     }
 
     private void control(boolean suspend) {
-        try {
-            if (suspend) {
-                context.getRouteController().suspendRoute(route);
-            } else {
-                context.getRouteController().resumeRoute(route);
-            }
-        } catch (Exception e) {
-            LOG.warn("Breaker could not {} the {} route: {}", suspend ? "suspend" : "resume", route, e.getMessage());
+        if (context == null) {
+            return;
         }
+        // from another thread: a route cannot wait for its own in-flight exchange
+        routeControl.execute(() -> {
+            try {
+                if (suspend) {
+                    context.getRouteController().suspendRoute(route);
+                } else {
+                    context.getRouteController().resumeRoute(route);
+                }
+            } catch (Exception e) {
+                LOG.warn("Breaker could not {} the {} route: {}", suspend ? "suspend" : "resume", route, e.getMessage());
+            }
+        });
     }
 }
