@@ -18,6 +18,11 @@ import java.util.regex.Pattern;
  * The settings as the user sees them: the defaults bundled in the jar, overridden by {@code application.properties}
  * in the working directory, overridden by environment variables named after the key (Camel's convention:
  * {@code replicate.api-token} → {@code REPLICATE_API_TOKEN}), overridden by {@code -Dkey=value}.
+ *
+ * <p>Read here rather than through Camel's properties component alone because the CLI needs them before Camel starts
+ * (the work-folder lock, the port check, the simulator, {@code --estimate}) and because Camel's order is another: its
+ * environment-variable mode puts a variable above {@code -D}. Camel gets the effective values as override
+ * properties, with its environment variables as a fallback only, so a route and the code see one value.
  */
 final class AppProperties {
 

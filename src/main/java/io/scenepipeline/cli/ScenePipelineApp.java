@@ -134,6 +134,9 @@ public final class ScenePipelineApp {
         RunStats stats = new RunStats();
         Main main = new Main();
         main.setOverrideProperties(props.effective());
+        // the values above already carry the environment variables' overrides, and -D beats them there; Camel's own
+        // default (an environment variable over everything) would make a route see another value than the code
+        main.addOverrideProperty("camel.component.properties.environment-variable-mode", "1");
         main.bind(PipelineConfiguration.RUN_STATS, stats);
         ManagementPort.Listener management = new ManagementPort.Listener(main, props::get);
         main.addMainListener(management);

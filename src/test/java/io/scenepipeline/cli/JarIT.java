@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,6 +120,20 @@ class JarIT {
         assertThat(r.output.strip()).isEqualTo("scene-pipeline: bad setting pipeline.scene-concurrency: must be between 1 and 1000, got 0");
     }
 
+    @Test
+    void should_let_minus_d_override_an_environment_variable_in_the_routes_as_in_the_code() throws Exception {
+        Path bad = work.resolve("bad.json");
+        Files.writeString(bad, "{\"scenes\": []}");
+
+        Result r = run(Map.of("PIPELINE_INBOX", "env-inbox"), List.of("-Dpipeline.inbox=d-inbox"), "--simulate", "--once", bad.toString());
+
+        assertThat(r.exit).as(r.output).isEqualTo(2);
+        assertThat(r.output).contains("Watching d-inbox for plans");
+        assertThat(work.resolve("data/dead-letter/bad.error.json")).content().contains("scenes: must hold at least one scene");
+        assertThat(work.resolve("d-inbox")).isEmptyDirectory();
+        assertThat(work.resolve("env-inbox")).doesNotExist();
+    }
+
     private static void assertPlayableVideo(Path mp4) throws Exception {
         byte[] head = Files.readAllBytes(mp4);
         assertThat(new String(head, 4, 4, StandardCharsets.ISO_8859_1)).isEqualTo("ftyp");
@@ -137,6 +152,10 @@ class JarIT {
     }
 
     private Result run(List<String> jvmArgs, String... args) throws Exception {
+        return run(Map.of(), jvmArgs, args);
+    }
+
+    private Result run(Map<String, String> environment, List<String> jvmArgs, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // the management server on a free port: a busy 8080 on the test machine must not fail the run
@@ -148,6 +167,7 @@ class JarIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
         pb.environment().remove("REPLICATE_API_TOKEN");
         pb.environment().remove("ELEVENLABS_API_KEY");
+        pb.environment().putAll(environment);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(8, TimeUnit.MINUTES)).as("jar finished").isTrue();
