@@ -40,8 +40,8 @@ final class Estimate {
     }
 
     static int run(List<Path> plans, PipelineSettings settings, Prices prices, Double budget, PrintStream out) throws IOException {
-        StepJournal journal = new StepJournal(settings.work().resolve("journal"));
-        PlanParser parser = new PlanParser(settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
+        StepJournal journal = new StepJournal(settings.folders().work().resolve("journal"));
+        PlanParser parser = new PlanParser(settings.steps().faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
         boolean allFit = true;
         for (Path file : plans) {
             ScenePlan plan = parser.parse(Files.readAllBytes(file), file.getFileName().toString());
@@ -50,7 +50,7 @@ final class Estimate {
                 StepRequests.Request image = StepRequests.image(scene, plan, settings.replicate());
                 Optional<StepEntry> madeImage = journal.find(image.key());
                 add(lines, "text-to-image", image.model().modelName(), madeImage.isPresent(), 0,
-                        prices.estimateReplicate(image.model().modelName(), 0, settings.videoResolution()));
+                        prices.estimateReplicate(image.model().modelName(), 0, settings.replicate().videoResolution()));
                 ReplicateModel videoModel = StepRequests.videoModel(scene, plan, settings.replicate());
                 // the clip is keyed by its image's content: known only when the image is in the journal already
                 boolean madeClip = false;
@@ -60,14 +60,14 @@ final class Estimate {
                     madeClip = journal.find(StepRequests.videoKey(videoModel, keyed)).isPresent();
                     seconds = keyed.used();
                 } else {
-                    seconds = videoModel.videoInput(scene.visualDescription(), "", scene.duration(), settings.videoResolution()).used();
+                    seconds = videoModel.videoInput(scene.visualDescription(), "", scene.duration(), settings.replicate().videoResolution()).used();
                 }
                 add(lines, "image-to-video", videoModel.modelName(), madeClip, seconds,
-                        prices.estimateReplicate(videoModel.modelName(), seconds, settings.videoResolution()));
+                        prices.estimateReplicate(videoModel.modelName(), seconds, settings.replicate().videoResolution()));
                 if (scene.hasNarration()) {
                     boolean madeSpeech = journal.find(StepRequests.speechKey(scene, plan, settings.elevenlabs())).isPresent();
-                    add(lines, "text-to-speech", settings.elevenlabsModel(), madeSpeech, 0,
-                            prices.elevenlabs(settings.elevenlabsModel(), scene.narration().length()));
+                    add(lines, "text-to-speech", settings.elevenlabs().model(), madeSpeech, 0,
+                            prices.elevenlabs(settings.elevenlabs().model(), scene.narration().length()));
                 }
             }
             double total = lines.values().stream().mapToDouble(l -> l.usd).sum();
@@ -77,7 +77,7 @@ final class Estimate {
                     plan.scenes().size());
             lines.values().forEach(l -> out.printf(Locale.ROOT, "  %-15s %-38s %3d to pay, %3d reused   $%.4f%s%n", l.step, l.model,
                     l.calls, l.reused, l.usd, l.seconds > 0 ? String.format(Locale.ROOT, "   (%.0f s of %s video)", l.seconds,
-                            settings.videoResolution()) : ""));
+                            settings.replicate().videoResolution()) : ""));
             out.printf(Locale.ROOT, "  total $%.4f; face_rig and ffmpeg are free; budget (pipeline.max-cost-per-plan): %s%n",
                     total, budget == null ? "none" : String.format(Locale.ROOT, "$%.4f -> %s", budget, fits ? "fits" : "DOES NOT FIT"));
         }

@@ -41,7 +41,7 @@ final class OnceWatcher extends MainListenerSupport {
         started = true;
         CamelContext context = main.getCamelContext();
         PipelineSettings settings = context.getRegistry().lookupByNameAndType("pipelineSettings", PipelineSettings.class);
-        Thread t = new Thread(() -> watch(context, settings.inbox()), "once-watcher");
+        Thread t = new Thread(() -> watch(context, settings.folders().inbox()), "once-watcher");
         t.setDaemon(true);
         t.start();
     }

@@ -2,12 +2,14 @@ package io.scenepipeline.cli;
 
 import io.scenepipeline.config.PipelineConfiguration;
 import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.plan.PlanValidationException;
 import io.scenepipeline.provider.Prices;
 import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
 import io.scenepipeline.state.WorkLock;
+import io.scenepipeline.support.Causes;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.SettingsException;
 import org.apache.camel.main.BaseMainSupport;
@@ -96,20 +98,20 @@ public final class ScenePipelineApp {
             }
             PipelineSettings settings = PipelineSettings.from(props::get);
             if (cli.estimate()) {
-                return Estimate.run(cli.plans(), settings, Prices.of(props::get, settings.elevenlabsModel()),
+                return Estimate.run(cli.plans(), settings, Prices.of(props::get, settings.elevenlabs().model()),
                         Budget.parse(props.get("pipeline.max-cost-per-plan")).maxUsd(), System.out);
             }
             // one process per work folder: held until this process ends (the kernel releases it even on kill -9)
-            WorkLock.acquire(settings.work(), props.get("pipeline.work"));
+            WorkLock.acquire(settings.folders().work(), props.get("pipeline.work"));
             // Vert.x (the management server) keeps its file cache in the work folder too, not in java.io.tmpdir
-            System.setProperty("vertx.cacheDirBase", settings.work().resolve("tmp").resolve("vertx").toAbsolutePath().toString());
+            System.setProperty("vertx.cacheDirBase", settings.folders().work().resolve("tmp").resolve("vertx").toAbsolutePath().toString());
             ManagementPort.checkFree(props::get);
             if (cli.simulate()) {
                 simulator = ProviderSimulator.start(simulatorSettings(props));
                 pointAt(props, simulator.baseUrl());
                 props.set("facerig.base-url", String.join(",", simulator.facerigUrls()));
             }
-            submit(cli, settings.inbox());
+            submit(cli, settings.folders().inbox());
             return runCamel(cli, props);
         } catch (SettingsException e) {
             System.err.println("scene-pipeline: bad setting " + e.getMessage());
@@ -117,7 +119,7 @@ public final class ScenePipelineApp {
         } catch (WorkLock.BusyException | StartupException e) {
             System.err.println("scene-pipeline: " + e.getMessage());
             return EXIT_SETUP;
-        } catch (io.scenepipeline.plan.PlanValidationException e) {
+        } catch (PlanValidationException e) {
             System.err.println("scene-pipeline: " + e.getMessage());
             return EXIT_DEAD_LETTERED;
         } catch (IOException e) {
@@ -207,11 +209,11 @@ public final class ScenePipelineApp {
 
     static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            if (t instanceof SettingsException) {
+        for (Throwable cause : Causes.of(e)) {
+            t = cause;
+            if (cause instanceof SettingsException) {
                 break;
             }
-            t = t.getCause();
         }
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }

@@ -25,10 +25,10 @@ import io.scenepipeline.provider.replicate.PredictionCancel;
 import io.scenepipeline.provider.replicate.PredictionOutputs;
 import io.scenepipeline.provider.replicate.PredictionPolls;
 import io.scenepipeline.provider.replicate.ReplicateSteps;
-import io.scenepipeline.retry.Backoff;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.RetryBudget;
+import io.scenepipeline.retry.RetrySettings;
 import io.scenepipeline.retry.StepFailureHandler;
 import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
@@ -72,10 +72,10 @@ public class PipelineConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         PipelineSettings settings = PipelineSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
-        ensureWritable("pipeline.inbox", settings.inbox());
-        ensureWritable("pipeline.outbox", settings.outbox());
-        ensureWritable("pipeline.dead-letter", settings.deadLetter());
-        ensureWritable("pipeline.work", settings.work());
+        ensureWritable("pipeline.inbox", settings.folders().inbox());
+        ensureWritable("pipeline.outbox", settings.folders().outbox());
+        ensureWritable("pipeline.dead-letter", settings.folders().deadLetter());
+        ensureWritable("pipeline.work", settings.folders().work());
 
         Registry registry = context.getRegistry();
         RunStats stats = registry.lookupByNameAndType(RUN_STATS, RunStats.class);
@@ -86,31 +86,30 @@ public class PipelineConfiguration implements CamelConfiguration {
         // one process per work folder, taken before recovery touches it
         WorkLock workLock;
         try {
-            workLock = WorkLock.acquire(settings.work(), ShownPath.of(settings.work()).toString());
+            workLock = WorkLock.acquire(settings.folders().work(), ShownPath.of(settings.folders().work()).toString());
         } catch (IOException e) {
-            throw new SettingsException("pipeline.work: cannot lock " + settings.work() + " (" + e.getMessage() + ")");
+            throw new SettingsException("pipeline.work: cannot lock " + settings.folders().work() + " (" + e.getMessage() + ")");
         }
         // Camel's stream-cache spool lives in the work folder (recovery empties work/tmp of what a dead run left)
-        context.getStreamCachingStrategy().setSpoolDirectory(settings.work().resolve("tmp").resolve("spool").toAbsolutePath().toFile());
-        StepJournal journal = new StepJournal(settings.work().resolve("journal"));
+        context.getStreamCachingStrategy().setSpoolDirectory(settings.folders().work().resolve("tmp").resolve("spool").toAbsolutePath().toFile());
+        StepJournal journal = new StepJournal(settings.folders().work().resolve("journal"));
         try {
-            PlanRecovery.recover(settings.inbox(), settings.work(), journal, settings.journalRetention());
+            PlanRecovery.recover(settings.folders().inbox(), settings.folders().work(), journal, settings.steps().journalRetention());
         } catch (IOException e) {
-            throw new SettingsException("pipeline.work: cannot recover the plans in flight in " + settings.work() + " (" + e.getMessage() + ")");
+            throw new SettingsException("pipeline.work: cannot recover the plans in flight in " + settings.folders().work() + " (" + e.getMessage() + ")");
         }
-        DeadLetters deadLetters = new DeadLetters(settings.deadLetter(), settings.work());
+        DeadLetters deadLetters = new DeadLetters(settings.folders().deadLetter(), settings.folders().work());
         try {
             deadLetters.recover();
         } catch (IOException e) {
-            throw new SettingsException("pipeline.work: cannot read the waiting dead letters in " + settings.work() + " (" + e.getMessage() + ")");
+            throw new SettingsException("pipeline.work: cannot read the waiting dead letters in " + settings.folders().work() + " (" + e.getMessage() + ")");
         }
         // where a picked-up plan waits while it runs: an absolute path, for the inbox consumer's preMove
         context.getPropertiesComponent().addOverrideProperty("pipeline.inflight-dir",
-                PlanRecovery.inflight(settings.work()).toAbsolutePath().toString());
-        FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retryableStatusCodes());
+                PlanRecovery.inflight(settings.folders().work()).toAbsolutePath().toString());
+        FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retry().retryableStatusCodes());
         Secrets secrets = new Secrets(settings.secrets());
-        ProviderBreaker breaker = new ProviderBreaker(settings.breakerFailures(), settings.breakerWindow(),
-                settings.breakerHalfOpenAfter(), "inbox");
+        ProviderBreaker breaker = new ProviderBreaker(settings.breaker(), "inbox");
         breaker.start(context);
         registry.bind("providerBreaker", breaker);
         registry.bind("pipelineSettings", settings);
@@ -126,45 +125,45 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("pipelineMetrics", metrics);
         // the retry components' route configurations, defined once from the same settings the failure handlers use
         try {
-            context.addRoutes(new RetryConfigurations(settings.retry()));
+            context.addRoutes(new RetryConfigurations(settings.retry().components()));
         } catch (Exception e) {
             throw new IllegalStateException("cannot define the retry configurations", e);
         }
         ServerSlots[] faceRig = new ServerSlots[1];
         List<ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, faceRig);
         RetryBudget retryBudget = RetryBudget.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null),
-                settings.retry().values().stream().mapToInt(Backoff::maximumRedeliveries).max().orElse(0));
+                settings.retry().maxRedeliveries());
         registry.bind("retryBudget", retryBudget);
-        for (String component : PipelineSettings.RETRY_COMPONENTS) {
+        for (String component : RetrySettings.COMPONENTS) {
             // a face_rig call that lost its connection sets its server aside before its retry is scheduled
             BiConsumer<Exchange, Throwable> listener = "facerig".equals(component)
                     ? faceRig[0]::failed : (exchange, failure) -> { };
-            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().get(component), classifier, secrets,
+            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().components().get(component), classifier, secrets,
                     breaker, metrics, retryBudget, listener));
         }
         Assembly assembly = new Assembly(AssemblySettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null)),
-                journal, settings.work(), settings.faceRigEnabled());
+                journal, settings.folders().work(), settings.steps().faceRigEnabled());
         registry.bind("assembly", assembly);
-        registry.bind("planLifecycle", new PlanLifecycle(settings.outbox(), settings.work(), settings.faceRigEnabled(), stats, breaker,
+        registry.bind("planLifecycle", new PlanLifecycle(settings.folders().outbox(), settings.folders().work(), settings.steps().faceRigEnabled(), stats, breaker,
                 metrics, assembly.active()));
         InboxSettings inbox = InboxSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
-        PlanIntake intake = new PlanIntake(settings.work(), settings.limits().maxPlanBytes(), new PlanParser(
-                settings.faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics);
+        PlanIntake intake = new PlanIntake(settings.folders().work(), settings.limits().maxPlanBytes(), new PlanParser(
+                settings.steps().faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics);
         registry.bind("planIntake", intake);
-        ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.work()), intake);
+        ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.folders().work()), intake);
         context.getManagementStrategy().addEventNotifier(shutdown);
         PlanDeadLetter planDeadLetter = new PlanDeadLetter(deadLetters, stats, secrets, metrics, shutdown);
         registry.bind("planDeadLetter", planDeadLetter);
-        registry.bind("inboxGuard", new InboxGuard(settings.inbox(), planDeadLetter::setAside));
+        registry.bind("inboxGuard", new InboxGuard(settings.folders().inbox(), planDeadLetter::setAside));
         registry.bind("inboxErrors", new InboxErrors());
         registry.bind("planReadLock", new PlanReadLock(inbox.minAgeMs(), inbox.checkIntervalMs(), inbox.settleMs(),
                 settings.limits().maxPlanBytes()));
         // readiness: named checks beside Camel's own (context, routes, consumers)
         Map<String, Path> folders = new LinkedHashMap<>();
-        folders.put("pipeline.inbox", settings.inbox());
-        folders.put("pipeline.outbox", settings.outbox());
-        folders.put("pipeline.dead-letter", settings.deadLetter());
-        folders.put("pipeline.work", settings.work());
+        folders.put("pipeline.inbox", settings.folders().inbox());
+        folders.put("pipeline.outbox", settings.folders().outbox());
+        folders.put("pipeline.dead-letter", settings.folders().deadLetter());
+        folders.put("pipeline.work", settings.folders().work());
         registry.bind("providers-health-check", new BreakerHealthCheck(breaker));
         registry.bind("folders-health-check", new FoldersHealthCheck(folders));
         registry.bind("dead-letters-health-check", new DeadLettersHealthCheck(deadLetters::waiting));
@@ -176,7 +175,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         registry.bind("journal", journal);
         // the price of every model a plan may name, and the budget per plan (docs/costs.md)
-        Prices prices = Prices.of(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null), settings.elevenlabsModel());
+        Prices prices = Prices.of(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null), settings.elevenlabs().model());
         registry.bind("prices", prices);
         Budget budget = Budget.parse(context.getPropertiesComponent().resolveProperty("pipeline.max-cost-per-plan").orElse(""));
         ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal, prices, budget);
@@ -220,9 +219,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         // Scenes and chains wait (backoff, polls, permits) without holding a thread, so the pools stay small however
         // many scenes are in flight; pipeline.scene-concurrency is held by the scene throttle, not by these pools.
-        int workers = Math.min(settings.workerThreads(), 2 * settings.sceneConcurrency());
+        int workers = Math.min(settings.concurrency().workerThreads(), 2 * settings.concurrency().scenes());
         registry.bind("sceneExecutor", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "scene", Math.min(settings.workerThreads(), settings.sceneConcurrency())));
+                .newFixedThreadPool(this, "scene", Math.min(settings.concurrency().workerThreads(), settings.concurrency().scenes())));
         registry.bind("chainExecutor", context.getExecutorServiceManager().newFixedThreadPool(this, "chain", workers));
     }
 

@@ -29,7 +29,7 @@ final class ProviderWiring {
         ExecutorServiceManager executors = context.getExecutorServiceManager();
         ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "call-deadline");
         long json = CallDeadline.MAX_JSON_ANSWER_BYTES;
-        long media = settings.limits().maxDownloadBytes();
+        long media = settings.replicate().maxDownloadBytes();
         registry.bind("replicateCallDeadline", new CallDeadline("replicate.response-timeout", json, timer));
         registry.bind("replicateDownloadDeadline", new CallDeadline("replicate.download-timeout", media, timer));
         registry.bind("elevenlabsCallDeadline", new CallDeadline("elevenlabs.response-timeout", media, timer));
@@ -37,12 +37,12 @@ final class ProviderWiring {
         registry.bind("facerigAlignmentDeadline", new CallDeadline("facerig.alignment-timeout", json, timer));
         registry.bind("facerigExportDeadline", new CallDeadline("facerig.export-timeout", media, timer));
 
-        List<URI> facerigServers = settings.facerigBaseUrls();
-        int perServer = settings.maxConcurrent().get("facerig");
-        int elevenlabs = settings.maxConcurrent().get("elevenlabs");
+        List<URI> facerigServers = settings.facerig().baseUrls();
+        int perServer = settings.facerig().maxConcurrent();
+        int elevenlabs = settings.concurrency().elevenlabs();
         // one connection pool per provider; face_rig's allows facerig.max-concurrent per server
-        registry.bind("replicateConnections", ProviderConnections.pool(settings.maxConcurrent().get("replicate"),
-                settings.maxConcurrent().get("replicate"), connectTimeout(context, "replicate")));
+        registry.bind("replicateConnections", ProviderConnections.pool(settings.concurrency().replicate(),
+                settings.concurrency().replicate(), connectTimeout(context, "replicate")));
         registry.bind("elevenlabsConnections", ProviderConnections.pool(elevenlabs, elevenlabs, connectTimeout(context, "elevenlabs")));
         registry.bind("facerigConnections", ProviderConnections.pool(perServer * facerigServers.size(), perServer,
                 connectTimeout(context, "facerig")));
@@ -50,10 +50,10 @@ final class ProviderWiring {
         // a scene given a slot after waiting for it goes on here: at most one thread per slot is ever busy with a call
         ExecutorService continuations = executors.newFixedThreadPool(owner, "slot", perServer * facerigServers.size() + elevenlabs);
         ServerSlots faceRig = new ServerSlots("face_rig", FaceRigSteps.SERVER, facerigServers.stream().map(URI::toString).toList(),
-                perServer, settings.facerigSetAside(), continuations, timer);
+                perServer, settings.facerig().setAside(), continuations, timer);
         registry.bind("facerigServers", faceRig);
         faceRigOut[0] = faceRig;
-        registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", "elevenlabsSlot", List.of(settings.elevenlabsBaseUrl().toString()),
+        registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", "elevenlabsSlot", List.of(settings.elevenlabs().baseUrl().toString()),
                 elevenlabs, Duration.ZERO, continuations, timer));
         return List.of(timer, continuations);
     }

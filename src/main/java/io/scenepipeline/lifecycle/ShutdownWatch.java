@@ -1,5 +1,6 @@
 package io.scenepipeline.lifecycle;
 
+import io.scenepipeline.support.Causes;
 import io.scenepipeline.support.ShownPath;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
@@ -65,7 +66,7 @@ public final class ShutdownWatch extends EventNotifierSupport {
         if (context.getShutdownStrategy().isForceShutdown() || context.getShutdownStrategy().hasTimeoutOccurred()) {
             return true;
         }
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof InterruptedException || t instanceof ClosedByInterruptException
                     || t instanceof RejectedExecutionException
                     || (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException))) {

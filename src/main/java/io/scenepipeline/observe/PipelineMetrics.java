@@ -7,6 +7,7 @@ import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.RetryEvents;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.Causes;
 import io.scenepipeline.support.MalformedResponseException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -127,7 +128,7 @@ public final class PipelineMetrics implements RetryEvents {
         if (status != null) {
             return "http_" + status;
         }
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
                 return "timeout";
             }

@@ -1,5 +1,6 @@
 package io.scenepipeline.provider;
 
+import io.scenepipeline.support.Causes;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -146,7 +147,7 @@ public final class ServerSlots extends AsyncProcessorSupport {
     }
 
     private static boolean connectionLost(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof SocketTimeoutException) {
                 return false;
             }

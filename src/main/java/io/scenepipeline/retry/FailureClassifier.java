@@ -2,6 +2,7 @@ package io.scenepipeline.retry;
 
 import io.scenepipeline.provider.TruncatedDownloadException;
 import io.scenepipeline.provider.replicate.PredictionFailedException;
+import io.scenepipeline.support.Causes;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.util.ObjectHelper;
@@ -45,7 +46,7 @@ public final class FailureClassifier {
     }
 
     public boolean isRetryable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             Boolean verdict = verdict(t);
             if (verdict != null) {
                 return verdict;

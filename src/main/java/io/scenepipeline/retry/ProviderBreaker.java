@@ -38,15 +38,16 @@ public final class ProviderBreaker {
     private ExecutorService routeControl;
     private volatile String lastReason = "";
 
-    public ProviderBreaker(int failures, Duration window, Duration halfOpenAfter, String route) {
-        this(failures, window, halfOpenAfter, route, Clock.systemUTC());
+    public ProviderBreaker(BreakerSettings settings, String route) {
+        this(settings, route, Clock.systemUTC());
     }
 
     /** @param clock the time the sliding window and the open state are measured in (a test's own clock) */
-    public ProviderBreaker(int failures, Duration window, Duration halfOpenAfter, String route, Clock clock) {
-        this.window = window;
-        this.halfOpenAfter = halfOpenAfter;
+    public ProviderBreaker(BreakerSettings settings, String route, Clock clock) {
+        this.window = settings.window();
+        this.halfOpenAfter = settings.halfOpenAfter();
         this.route = route;
+        int failures = settings.failures();
         this.breaker = CircuitBreaker.of("providers", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
                 .slidingWindowSize((int) Math.max(1, Math.min(Integer.MAX_VALUE, window.toSeconds())))

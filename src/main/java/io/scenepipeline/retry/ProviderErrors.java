@@ -2,6 +2,7 @@ package io.scenepipeline.retry;
 
 import io.scenepipeline.provider.CallDeadlineException;
 import io.scenepipeline.provider.ResponseTooLargeException;
+import io.scenepipeline.support.Causes;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.SafeText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,7 +95,7 @@ public final class ProviderErrors {
     }
 
     private static Throwable rootOfInterest(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof HttpOperationFailedException || t.getCause() == null
                     || t instanceof IOException || t.getClass().getName().startsWith("io.scenepipeline")) {
                 return t;
