@@ -42,10 +42,10 @@ final class ProviderWiring {
         int elevenlabs = settings.concurrency().elevenlabs();
         // one connection pool per provider; face_rig's allows facerig.max-concurrent per server
         registry.bind("replicateConnections", ProviderConnections.pool(settings.concurrency().replicate(),
-                settings.concurrency().replicate(), connectTimeout(context, "replicate")));
-        registry.bind("elevenlabsConnections", ProviderConnections.pool(elevenlabs, elevenlabs, connectTimeout(context, "elevenlabs")));
+                settings.concurrency().replicate(), settings.replicate().connectTimeoutMs()));
+        registry.bind("elevenlabsConnections", ProviderConnections.pool(elevenlabs, elevenlabs, settings.elevenlabs().connectTimeoutMs()));
         registry.bind("facerigConnections", ProviderConnections.pool(perServer * facerigServers.size(), perServer,
-                connectTimeout(context, "facerig")));
+                settings.facerig().connectTimeoutMs()));
 
         // a scene given a slot after waiting for it goes on here: at most one thread per slot is ever busy with a call
         ExecutorService continuations = executors.newFixedThreadPool(owner, "slot", perServer * facerigServers.size() + elevenlabs);
@@ -56,9 +56,5 @@ final class ProviderWiring {
         registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", "elevenlabsSlot", List.of(settings.elevenlabs().baseUrl().toString()),
                 elevenlabs, Duration.ZERO, continuations, timer));
         return List.of(timer, continuations);
-    }
-
-    private static long connectTimeout(CamelContext context, String provider) {
-        return Long.parseLong(context.getPropertiesComponent().resolveProperty(provider + ".connect-timeout").orElse("10000"));
     }
 }

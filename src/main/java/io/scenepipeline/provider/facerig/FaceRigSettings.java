@@ -11,11 +11,13 @@ import java.util.List;
  *
  * @param baseUrls      {@code facerig.base-url}: one or more servers
  * @param maxConcurrent {@code facerig.max-concurrent}: calls at a time per server
+ * @param connectTimeoutMs {@code facerig.connect-timeout}: set on the connection pool
  * @param setAside      {@code facerig.set-aside}: how long a server that lost a connection is left out
  */
-public record FaceRigSettings(List<URI> baseUrls, int maxConcurrent, Duration setAside) {
+public record FaceRigSettings(List<URI> baseUrls, int maxConcurrent, long connectTimeoutMs, Duration setAside) {
 
     public static FaceRigSettings from(SettingsReader r) {
-        return new FaceRigSettings(r.urls("facerig.base-url"), r.integer("facerig.max-concurrent", 1, 100), r.duration("facerig.set-aside"));
+        return new FaceRigSettings(r.urls("facerig.base-url"), r.integer("facerig.max-concurrent", 1, 100),
+                r.longValue("facerig.connect-timeout", 1), r.duration("facerig.set-aside"));
     }
 }

@@ -13,6 +13,7 @@ import java.util.Locale;
  *
  * @param baseUrl             {@code replicate.base-url}
  * @param token               {@code replicate.api-token}
+ * @param connectTimeoutMs    {@code replicate.connect-timeout}: set on the connection pool
  * @param imageModel          {@code replicate.image-model}
  * @param videoModel          {@code replicate.video-model}
  * @param pollIntervalMs      {@code replicate.poll-interval} (the poll route's wait)
@@ -25,7 +26,7 @@ import java.util.Locale;
  * @param maxDataUriBytes     {@code pipeline.max-data-uri-bytes}: largest {@code data:} URI decoded in memory
  * @param imageRetryComponent the retry component of text-to-image ({@code storyboard} or {@code video})
  */
-public record ReplicateSettings(URI baseUrl, String token, ReplicateModel imageModel, ReplicateModel videoModel,
+public record ReplicateSettings(URI baseUrl, String token, long connectTimeoutMs, ReplicateModel imageModel, ReplicateModel videoModel,
                                 long pollIntervalMs, long predictionTimeoutMs, List<String> transientErrors, String videoResolution,
                                 long maxInlineImageBytes, List<String> downloadHosts, long maxDownloadBytes, long maxDataUriBytes,
                                 String imageRetryComponent) {
@@ -33,6 +34,7 @@ public record ReplicateSettings(URI baseUrl, String token, ReplicateModel imageM
     /** @param storyboardEnabled {@code pipeline.storyboard.enabled}: text-to-image is then retried as {@code storyboard} */
     public static ReplicateSettings from(SettingsReader r, boolean storyboardEnabled) {
         return new ReplicateSettings(r.url("replicate.base-url"), r.secret("replicate.api-token", "REPLICATE_API_TOKEN"),
+                r.longValue("replicate.connect-timeout", 1),
                 model(r, "replicate.image-model", ReplicateModel.Kind.IMAGE),
                 model(r, "replicate.video-model", ReplicateModel.Kind.VIDEO),
                 r.longValue("replicate.poll-interval", 1), r.longValue("replicate.prediction-timeout", 1),
