@@ -8,6 +8,7 @@ import io.scenepipeline.provider.Prices;
 import io.scenepipeline.provider.StepRequests;
 import io.scenepipeline.provider.replicate.ReplicateModel;
 import io.scenepipeline.state.StepEntry;
+import io.scenepipeline.state.FileStepJournal;
 import io.scenepipeline.state.StepJournal;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class Estimate {
     }
 
     static int run(List<Path> plans, PipelineSettings settings, Prices prices, Double budget, PrintStream out) throws IOException {
-        StepJournal journal = new StepJournal(settings.folders().work().resolve("journal"));
+        StepJournal journal = new FileStepJournal(settings.folders().work().resolve("journal"));
         PlanParser parser = new PlanParser(settings.steps().faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars());
         boolean allFit = true;
         for (Path file : plans) {

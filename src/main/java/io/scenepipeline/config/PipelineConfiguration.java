@@ -33,6 +33,7 @@ import io.scenepipeline.retry.StepFailureHandler;
 import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.state.PlanRecovery;
+import io.scenepipeline.state.FileStepJournal;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.WorkLock;
 import io.scenepipeline.support.Secrets;
@@ -59,6 +60,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
  * Binds the pipeline's beans, built from the validated {@link PipelineSettings}, before the YAML routes load
@@ -92,7 +94,17 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         // Camel's stream-cache spool lives in the work folder (recovery empties work/tmp of what a dead run left)
         context.getStreamCachingStrategy().setSpoolDirectory(settings.folders().work().resolve("tmp").resolve("spool").toAbsolutePath().toFile());
-        StepJournal journal = new StepJournal(settings.folders().work().resolve("journal"));
+        InboxSettings inbox = InboxSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
+        PlanReadLock readLock = new PlanReadLock(inbox.minAgeMs(), inbox.checkIntervalMs(), inbox.settleMs(), settings.limits().maxPlanBytes());
+        ClusterSettings cluster = ClusterSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null),
+                settings.folders().work());
+        StepJournal journal;
+        if (cluster == null) {
+            journal = new FileStepJournal(settings.folders().work().resolve("journal"));
+        } else {
+            ensureWritable("pipeline.artifacts", cluster.artifacts());
+            journal = ClusterWiring.bind(context, this, cluster, readLock);
+        }
         try {
             PlanRecovery.recover(settings.folders().inbox(), settings.folders().work(), journal, settings.steps().journalRetention());
         } catch (IOException e) {
@@ -108,7 +120,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         context.getPropertiesComponent().addOverrideProperty("pipeline.inflight-dir",
                 PlanRecovery.inflight(settings.folders().work()).toAbsolutePath().toString());
         FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retry().retryableStatusCodes());
-        Secrets secrets = new Secrets(settings.secrets());
+        Secrets secrets = new Secrets(cluster == null ? settings.secrets()
+                : Stream.concat(settings.secrets().stream(), cluster.secrets().stream()).toList());
         ProviderBreaker breaker = new ProviderBreaker(settings.breaker(), "inbox");
         breaker.start(context);
         registry.bind("providerBreaker", breaker);
@@ -146,7 +159,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("assembly", assembly);
         registry.bind("planLifecycle", new PlanLifecycle(settings.folders().outbox(), settings.folders().work(), settings.steps().faceRigEnabled(), stats, breaker,
                 metrics, assembly.active()));
-        InboxSettings inbox = InboxSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
         PlanIntake intake = new PlanIntake(settings.folders().work(), settings.limits().maxPlanBytes(), new PlanParser(
                 settings.steps().faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics);
         registry.bind("planIntake", intake);
@@ -156,8 +168,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("planDeadLetter", planDeadLetter);
         registry.bind("inboxGuard", new InboxGuard(settings.folders().inbox(), planDeadLetter::setAside));
         registry.bind("inboxErrors", new InboxErrors());
-        registry.bind("planReadLock", new PlanReadLock(inbox.minAgeMs(), inbox.checkIntervalMs(), inbox.settleMs(),
-                settings.limits().maxPlanBytes()));
+        registry.bind("planReadLock", readLock);
         // readiness: named checks beside Camel's own (context, routes, consumers)
         Map<String, Path> folders = new LinkedHashMap<>();
         folders.put("pipeline.inbox", settings.folders().inbox());

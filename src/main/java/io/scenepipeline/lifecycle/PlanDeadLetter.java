@@ -12,7 +12,9 @@ import io.scenepipeline.run.Failure;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.ClaimLostException;
 import io.scenepipeline.support.AtomicFiles;
+import io.scenepipeline.support.Causes;
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.SafeText;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -69,6 +72,12 @@ public final class PlanDeadLetter {
         String planId = run != null ? run.planId() : PlanIds.choose(null, fileName);
         if (shutdown != null && shutdown.cutOff(failure)) {
             throw new LeftForNextStartException("plan " + planId + " was cut off by the stop");
+        }
+        Optional<Throwable> lost = Causes.of(failure).stream().filter(ClaimLostException.class::isInstance).findFirst();
+        if (lost.isPresent()) {
+            // cluster mode: this node stood still, its plan went to another node, which finishes it
+            LOG.warn("plan={} Left to the node that took it over: {}", planId, lost.get().getMessage());
+            throw new LeftForNextStartException("plan " + planId + " was handed on to another node");
         }
         Failure reason = run != null && run.failure() != null ? run.failure() : describe(failure);
         List<String> problems = failure instanceof PlanValidationException v ? v.problems() : null;

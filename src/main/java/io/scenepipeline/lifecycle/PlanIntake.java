@@ -5,8 +5,10 @@ import io.scenepipeline.plan.PlanParser;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -30,6 +32,11 @@ public final class PlanIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
+
+    /** The plans queue's message headers: Artemis's group and duplicate-detection properties, and the file name. */
+    static final String GROUP = "JMSXGroupID";
+    static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    static final String FILE = "ScenePipelineFile";
 
     private final Path work;
     private final long maxPlanBytes;
@@ -69,9 +76,38 @@ public final class PlanIntake {
 
     /** Reads and validates the picked-up file; the body becomes the list of scenes to split. */
     public void intake(Exchange exchange) throws IOException {
+        Path file = inflightFile(exchange);
+        start(exchange, fileName(exchange), PlanFile.read(file, fileName(exchange), maxPlanBytes), file.getFileName().toString());
+    }
+
+    /**
+     * Cluster mode, at a node's inbox: reads and validates the file, and makes the body the message for the plans
+     * queue: the file's bytes, grouped by plan id (two files of one plan never run at once on any two nodes), with a
+     * duplicate id from the content, name and time of the file (a send repeated after a node died is dropped by the
+     * broker; the same plan dropped again later is a new message).
+     */
+    public void enqueue(Exchange exchange) throws IOException {
         String fileName = fileName(exchange);
         Path file = inflightFile(exchange);
         byte[] bytes = PlanFile.read(file, fileName, maxPlanBytes);
+        exchange.setProperty(Steps.PLAN_BYTES, bytes);
+        ScenePlan plan = parser.parse(bytes, fileName);
+        Message out = exchange.getIn();
+        out.setHeader(GROUP, plan.planId());
+        out.setHeader(DUPLICATE_ID, StepKeys.sha256(bytes) + ":" + fileName + ":" + Files.getLastModifiedTime(file).toMillis());
+        out.setHeader(FILE, fileName);
+        out.setBody(bytes);
+        LOG.info("plan={} Queued for the cluster: {} ({} scenes)", plan.planId(), fileName, plan.scenes().size());
+    }
+
+    /** Cluster mode, at a node that took a plan from the queue: the plan becomes a run, as {@link #intake} does. */
+    public void intakeMessage(Exchange exchange) throws IOException {
+        String fileName = exchange.getIn().getHeader(FILE, String.class);
+        exchange.getIn().setHeader(Exchange.FILE_NAME_ONLY, fileName);
+        start(exchange, fileName, exchange.getIn().getBody(byte[].class), "message " + exchange.getIn().getMessageId());
+    }
+
+    private void start(Exchange exchange, String fileName, byte[] bytes, String inflightName) throws IOException {
         exchange.setProperty(Steps.PLAN_BYTES, bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
         if (inFlight.containsValue(plan.planId())) {
@@ -83,7 +119,6 @@ public final class PlanIntake {
         Files.createDirectories(staging);
         exchange.setProperty(PlanRun.PROPERTY, new PlanRun(plan, fileName, staging));
         metrics.planStarted();
-        String inflightName = file.getFileName().toString();
         inFlight.put(inflightName, plan.planId());
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

@@ -5,6 +5,7 @@ import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.support.AtomicFiles;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,6 +68,16 @@ public final class Steps {
      */
     public static Optional<StepEntry> reuse(Exchange exchange, StepJournal journal, String target) throws IOException {
         StepRecord record = current(exchange);
+        if (PAID.contains(record.provider())) {
+            // cluster mode: one node at a time looks a paid step up and pays for it (the file journal has one process)
+            journal.claim(record.key());
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    journal.release(record.key());
+                }
+            });
+        }
         Optional<StepEntry> entry = journal.find(record.key());
         if (entry.isPresent()) {
             if (target != null) {

@@ -3,6 +3,8 @@ package io.scenepipeline.state;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.time.Instant;
+
 /**
  * A finished step in the journal.
  *
@@ -35,4 +37,11 @@ public record StepEntry(
         @JsonProperty("attempts") int attempts,
         @JsonProperty("duration_ms") long durationMs,
         @JsonProperty("finished_at") String finishedAt) {
+
+    /** A step finished now, with its output kept in the artifact store. */
+    public static StepEntry of(String key, String step, String provider, String model, ArtifactStore.Stored artifact,
+                               String predictionId, String requestId, String outputUrl, int attempts, long durationMs) {
+        return new StepEntry(key, step, provider, model, artifact.name(), artifact.sha256(), artifact.size(), predictionId,
+                requestId, outputUrl, attempts, durationMs, Instant.now().toString());
+    }
 }

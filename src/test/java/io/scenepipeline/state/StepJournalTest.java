@@ -20,7 +20,7 @@ class StepJournalTest {
 
     @Test
     void should_give_back_a_recorded_step_and_restore_its_file() throws Exception {
-        StepJournal journal = new StepJournal(dir.resolve("journal"));
+        StepJournal journal = new FileStepJournal(dir.resolve("journal"));
         Path out = Files.writeString(dir.resolve("scene_1.png"), "image bytes");
 
         journal.record(KEY, "text-to-image", "replicate", "google/imagen-3", out, "pred1", null, "https://x/out.png", 2, 1234);
@@ -34,7 +34,7 @@ class StepJournalTest {
 
     @Test
     void should_not_reuse_a_step_whose_file_was_damaged() throws Exception {
-        StepJournal journal = new StepJournal(dir.resolve("journal"));
+        StepJournal journal = new FileStepJournal(dir.resolve("journal"));
         Path out = Files.writeString(dir.resolve("a.wav"), "audio");
         StepEntry entry = journal.record(KEY, "text-to-speech", "elevenlabs", null, out, null, "req", null, 1, 10);
 
@@ -45,7 +45,7 @@ class StepJournalTest {
 
     @Test
     void should_notice_damage_after_an_earlier_lookup_trusted_the_file() throws Exception {
-        StepJournal journal = new StepJournal(dir.resolve("journal"));
+        StepJournal journal = new FileStepJournal(dir.resolve("journal"));
         Path out = Files.writeString(dir.resolve("b.wav"), "audio");
         StepEntry entry = journal.record(KEY, "text-to-speech", "elevenlabs", null, out, null, "req", null, 1, 10);
         assertThat(journal.find(KEY)).isPresent();
@@ -60,7 +60,7 @@ class StepJournalTest {
 
     @Test
     void should_purge_entries_unused_for_the_retention_and_their_files() throws Exception {
-        StepJournal journal = new StepJournal(dir.resolve("journal"));
+        StepJournal journal = new FileStepJournal(dir.resolve("journal"));
         StepEntry entry = journal.record(KEY, "export", "face_rig", null, "video".getBytes(), ".mp4", null, 1, 10);
         Path file = dir.resolve("journal/steps/" + KEY + ".json");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
@@ -74,7 +74,7 @@ class StepJournalTest {
 
     @Test
     void should_journal_a_pending_prediction_until_its_step_is_recorded() throws Exception {
-        StepJournal journal = new StepJournal(dir.resolve("journal"));
+        StepJournal journal = new FileStepJournal(dir.resolve("journal"));
 
         journal.pending(new PendingPrediction(KEY, 1000, null, null));
         journal.pending(new PendingPrediction(KEY, 1000, "abc", 2000L));

@@ -56,6 +56,8 @@ public final class ElevenLabsSteps {
         }
         // pipeline.max-cost-per-plan: the call is not made when its price would pass the budget
         budget.allow(run, Steps.current(exchange), prices.elevenlabs(settings.model(), scene.narration().length()));
+        // cluster mode: this node still holds the step (it was not handed on while this node stood still)
+        journal.checkClaim(Steps.current(exchange).key());
         Message in = HttpRequest.json(exchange, "POST", "/v1/text-to-speech/" + voice, Json.write(body));
         in.setHeader(Exchange.HTTP_QUERY, "output_format=" + settings.outputFormat());
         in.setHeader("Accept", settings.outputFormat().startsWith("wav") ? "audio/wav" : "audio/pcm");

@@ -172,6 +172,8 @@ public final class ReplicateSteps {
         double seconds = exchange.getProperty(TARGET, "", String.class).startsWith("clips/") && clip instanceof Number n ? n.doubleValue() : 0;
         budget.allow(Steps.run(exchange), Steps.current(exchange),
                 prices.estimateReplicate(model.modelName(), seconds, settings.videoResolution()));
+        // cluster mode: this node still holds the step (it was not handed on while this node stood still)
+        journal.checkClaim(Steps.current(exchange).key());
         long since = System.currentTimeMillis();
         exchange.setProperty(CREATE_UNANSWERED_SINCE, since);
         journal.pending(new PendingPrediction(Steps.current(exchange).key(), since, null, null));

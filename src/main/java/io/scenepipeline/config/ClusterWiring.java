@@ -1,0 +1,104 @@
+package io.scenepipeline.config;
+
+import io.scenepipeline.lifecycle.ClusterReadLock;
+import io.scenepipeline.lifecycle.PlanReadLock;
+import io.scenepipeline.observe.ClusterHealthCheck;
+import io.scenepipeline.state.jdbc.Database;
+import io.scenepipeline.state.jdbc.JdbcStepJournal;
+import io.scenepipeline.state.jdbc.JournalException;
+import io.scenepipeline.state.jdbc.JournalSchema;
+import io.scenepipeline.support.SettingsException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Cluster mode's parts (docs/cluster.md): the journal in PostgreSQL, the inbox claims beside it, the plans queue on
+ * ActiveMQ Artemis through camel-jms, the {@code cluster} readiness check, and the cluster routes in place of the
+ * single-process inbox route.
+ */
+final class ClusterWiring {
+
+    /** The cluster routes, loaded only in cluster mode. */
+    static final String ROUTES = "classpath:routes/cluster.camel.yaml";
+
+    private ClusterWiring() {
+    }
+
+    /** Binds the cluster's beans and returns its journal. */
+    static JdbcStepJournal bind(CamelContext context, Object owner, ClusterSettings cluster, PlanReadLock readLock) {
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("journal");
+        pool.setJdbcUrl(cluster.jdbcUrl());
+        pool.setUsername(cluster.jdbcUser());
+        pool.setPassword(cluster.jdbcPassword());
+        pool.setMaximumPoolSize(16);
+        pool.setConnectionTimeout(3000);
+        // a database that is down at start is waited for like one that goes down later, not a failed pool
+        pool.setInitializationFailTimeout(-1);
+        HikariDataSource dataSource = new HikariDataSource(pool);
+        Database database = new Database(dataSource, cluster.outageTimeout());
+        try {
+            JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(30)));
+        } catch (JournalException e) {
+            dataSource.close();
+            throw new SettingsException("pipeline.journal.jdbc-url: " + e.getMessage());
+        }
+        JdbcStepJournal journal = new JdbcStepJournal(database, cluster.artifacts(), cluster.node(), cluster.lease());
+        long renewEvery = Math.max(100, cluster.lease().toMillis() / 3);
+        ScheduledExecutorService renew = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner, "lease");
+        renew.scheduleWithFixedDelay(journal::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+
+        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(cluster.brokerUrl(), cluster.brokerUser(), cluster.brokerPassword());
+        context.addComponent("jms", JmsComponent.jmsComponent(broker));
+
+        JdbcOrphanLockAwareIdempotentRepository claims = new JdbcOrphanLockAwareIdempotentRepository(dataSource, "scene-pipeline-inbox", context);
+        claims.setCreateTableIfNotExists(false);
+        claims.setLockMaxAgeMillis(cluster.lease().toMillis());
+        claims.setLockKeepAliveIntervalMillis(renewEvery);
+        Registry registry = context.getRegistry();
+        registry.bind("clusterReadLock", new ClusterReadLock(claims, readLock));
+        registry.bind("cluster-health-check", new ClusterHealthCheck(database::ping, () -> reachable(broker)));
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(registry.lookupByName("cluster-health-check"));
+        }
+        try {
+            context.addService(claims);
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    context.getExecutorServiceManager().shutdownNow(renew);
+                    broker.close();
+                    dataSource.close();
+                }
+            });
+            context.setAutoStartupExcludePattern("inbox");
+            PluginHelper.getRoutesLoader(context).loadRoutes(PluginHelper.getResourceLoader(context).resolveResource(ROUTES));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set up cluster mode: " + e.getMessage(), e);
+        }
+        return journal;
+    }
+
+    private static boolean reachable(ActiveMQConnectionFactory broker) {
+        try (Connection c = broker.createConnection()) {
+            return true;
+        } catch (JMSException e) {
+            return false;
+        }
+    }
+}

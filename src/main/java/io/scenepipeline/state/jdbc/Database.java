@@ -1,0 +1,123 @@
+package io.scenepipeline.state.jdbc;
+
+import io.scenepipeline.support.Causes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+
+/**
+ * The journal's PostgreSQL database, used in short transactions. While it cannot be reached, a piece of work waits for
+ * it (up to {@code pipeline.journal.outage-timeout}) instead of failing: the step that needed it, and so its paid
+ * call, waits too. Logged once when it goes and once when it is back; {@link #reachable()} feeds readiness.
+ */
+public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    /** Work done in one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final Duration outageTimeout;
+    private volatile boolean reachable = true;
+
+    public Database(DataSource dataSource, Duration outageTimeout) {
+        this.dataSource = dataSource;
+        this.outageTimeout = outageTimeout;
+    }
+
+    public boolean reachable() {
+        return reachable;
+    }
+
+    /** Runs {@code work} in a transaction, committed when it returns; waits out an outage. */
+    public <T> T inTransaction(Work<T> work) {
+        long giveUpAt = System.nanoTime() + outageTimeout.toNanos();
+        while (true) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    back();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!isOutage(e)) {
+                    throw new JournalException("the journal's database refused a statement: " + e.getMessage(), e);
+                }
+                gone(e);
+                if (System.nanoTime() > giveUpAt) {
+                    throw new JournalException("the journal's database (pipeline.journal.jdbc-url) has been unreachable for "
+                            + outageTimeout.toSeconds() + " s (pipeline.journal.outage-timeout): " + e.getMessage(), e);
+                }
+                LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new JournalException("stopped while waiting for the journal's database", e);
+                }
+            }
+        }
+    }
+
+    /** Checks the database answers (readiness). */
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection()) {
+            boolean ok = c.isValid(2);
+            if (ok) {
+                back();
+            }
+            return ok;
+        } catch (SQLException e) {
+            gone(e);
+            return false;
+        }
+    }
+
+    private void gone(SQLException e) {
+        if (reachable) {
+            reachable = false;
+            LOG.warn("The journal's database cannot be reached ({}); steps wait for it, no paid call is made meanwhile", e.getMessage());
+        }
+    }
+
+    private void back() {
+        if (!reachable) {
+            reachable = true;
+            LOG.info("The journal's database answers again");
+        }
+    }
+
+    /** A lost or refused connection (SQLState class 08, the server shutting down: 57P01-57P03), not a bad statement. */
+    static boolean isOutage(SQLException e) {
+        for (Throwable t : Causes.of(e)) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone: the transaction went with it
+        }
+    }
+}

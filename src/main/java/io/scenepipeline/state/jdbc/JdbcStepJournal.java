@@ -1,0 +1,281 @@
+package io.scenepipeline.state.jdbc;
+
+import io.scenepipeline.state.ArtifactStore;
+import io.scenepipeline.state.ClaimLostException;
+import io.scenepipeline.state.PendingPrediction;
+import io.scenepipeline.state.StepEntry;
+import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.support.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The step journal of cluster mode: entries, pending predictions and claims in PostgreSQL ({@link JournalSchema}), the
+ * artifacts in {@code pipeline.artifacts}, a folder every node mounts. A step is claimed by one node with a lease
+ * ({@code pipeline.journal.lease}) that the node renews while it works; a node that takes over a step whose lease ran out
+ * raises its epoch, so the node that stood still can neither pay for it ({@link #checkClaim}) nor record it.
+ */
+public final class JdbcStepJournal implements StepJournal {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private final Database db;
+    private final ArtifactStore artifacts;
+    private final String node;
+    private final Duration lease;
+    /** Steps this node holds, with the epoch it holds them at. */
+    private final Map<String, Long> held = new ConcurrentHashMap<>();
+
+    /**
+     * @param node  this node's name in the claims (unique per process)
+     * @param lease how long a claim lasts unless renewed ({@link #renewLeases} runs well within it)
+     */
+    public JdbcStepJournal(Database db, Path artifacts, String node, Duration lease) {
+        this.db = db;
+        this.artifacts = new ArtifactStore(artifacts);
+        this.node = node;
+        this.lease = lease;
+    }
+
+    @Override
+    public Optional<StepEntry> find(String key) {
+        String json = db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE journal_steps SET used_at = now() WHERE step_key = ? RETURNING entry")) {
+                s.setString(1, key);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            StepEntry entry = Json.MAPPER.readValue(json, StepEntry.class);
+            if (!artifacts.intact(entry.artifact(), entry.sha256(), entry.size())) {
+                LOG.warn("Journal entry {} ({}) points at a missing or damaged file; the step will run again", key, entry.step());
+                return Optional.empty();
+            }
+            return Optional.of(entry);
+        } catch (IOException e) {
+            LOG.warn("Journal entry {} cannot be read ({}); the step will run again", key, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public StepEntry record(String key, String step, String provider, String model, Path output, String predictionId,
+                            String requestId, String outputUrl, int attempts, long durationMs) throws IOException {
+        return write(StepEntry.of(key, step, provider, model, artifacts.store(output), predictionId, requestId, outputUrl,
+                attempts, durationMs));
+    }
+
+    @Override
+    public StepEntry record(String key, String step, String provider, String model, byte[] output, String extension,
+                            String requestId, int attempts, long durationMs) throws IOException {
+        return write(StepEntry.of(key, step, provider, model, artifacts.store(output, extension), null, requestId, null,
+                attempts, durationMs));
+    }
+
+    private StepEntry write(StepEntry entry) throws IOException {
+        String json = Json.write(entry);
+        Long epoch = held.get(entry.key());
+        db.inTransaction(c -> {
+            if (epoch != null) {
+                fence(c, entry.key(), epoch, "record");
+            }
+            update(c, "INSERT INTO journal_steps (step_key, entry) VALUES (?, ?) ON CONFLICT (step_key) DO UPDATE"
+                    + " SET entry = EXCLUDED.entry, used_at = now()", entry.key(), json);
+            update(c, "DELETE FROM journal_predictions WHERE step_key = ?", entry.key());
+            update(c, "DELETE FROM journal_claims WHERE step_key = ? AND owner = ?", entry.key(), node);
+            return null;
+        });
+        held.remove(entry.key());
+        return entry;
+    }
+
+    /** Fails unless this node still holds {@code key} at {@code epoch}; locks the claim row until the transaction ends. */
+    private void fence(Connection c, String key, long epoch, String what) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT owner, epoch FROM journal_claims WHERE step_key = ? FOR UPDATE")) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next() && (!node.equals(rs.getString(1)) || rs.getLong(2) != epoch)) {
+                    held.remove(key);
+                    throw new ClaimLostException("Not " + what + "ed: node " + rs.getString(1) + " took this step over (epoch "
+                            + rs.getLong(2) + ", this node held epoch " + epoch + ") while this node stood still past its lease");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void restore(StepEntry entry, Path target) throws IOException {
+        artifacts.restore(entry.artifact(), target);
+    }
+
+    @Override
+    public byte[] read(StepEntry entry) throws IOException {
+        return artifacts.read(entry.artifact());
+    }
+
+    @Override
+    public Optional<PendingPrediction> pending(String key) {
+        String json = db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT prediction FROM journal_predictions WHERE step_key = ?")) {
+                s.setString(1, key);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        try {
+            return json == null ? Optional.empty() : Optional.of(Json.MAPPER.readValue(json, PendingPrediction.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void pending(PendingPrediction prediction) {
+        String json = Json.write(prediction);
+        Long epoch = held.get(prediction.key());
+        db.inTransaction(c -> {
+            if (epoch != null) {
+                fence(c, prediction.key(), epoch, "journal");
+            }
+            return update(c, "INSERT INTO journal_predictions (step_key, prediction) VALUES (?, ?) ON CONFLICT (step_key)"
+                    + " DO UPDATE SET prediction = EXCLUDED.prediction, updated_at = now()", prediction.key(), json);
+        });
+    }
+
+    @Override
+    public void forgetPending(String key) {
+        db.inTransaction(c -> update(c, "DELETE FROM journal_predictions WHERE step_key = ?", key));
+    }
+
+    @Override
+    public int purge(Duration retention) throws IOException {
+        Set<String> kept = new HashSet<>();
+        int removed = db.inTransaction(c -> {
+            int n = update(c, "DELETE FROM journal_steps WHERE used_at < now() - ? * interval '1 second'", retention.toSeconds());
+            update(c, "DELETE FROM journal_predictions WHERE updated_at < now() - interval '1 day'");
+            update(c, "DELETE FROM journal_claims WHERE lease_until < now() - interval '1 hour'");
+            try (PreparedStatement s = c.prepareStatement("SELECT entry FROM journal_steps"); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        kept.add(Json.MAPPER.readValue(rs.getString(1), StepEntry.class).artifact());
+                    } catch (IOException unreadable) {
+                        // its artifact goes; the entry then reads as damaged and the step runs again
+                    }
+                }
+            }
+            return n;
+        });
+        // other nodes store artifacts meanwhile, and record them a moment later: only day-old orphans go
+        artifacts.retainOnly(kept, Instant.now().minus(Duration.ofDays(1)));
+        return removed;
+    }
+
+    @Override
+    public void claim(String key) {
+        long giveUpAt = System.nanoTime() + lease.plusSeconds(5).toNanos();
+        while (true) {
+            Long epoch = db.inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO journal_claims (step_key, owner, epoch, lease_until)"
+                        + " VALUES (?, ?, 1, now() + ? * interval '1 millisecond') ON CONFLICT (step_key) DO UPDATE SET"
+                        + " epoch = CASE WHEN journal_claims.owner = EXCLUDED.owner THEN journal_claims.epoch ELSE journal_claims.epoch + 1 END,"
+                        + " owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until"
+                        + " WHERE journal_claims.owner = EXCLUDED.owner OR journal_claims.lease_until < now() RETURNING epoch")) {
+                    s.setString(1, key);
+                    s.setString(2, node);
+                    s.setLong(3, lease.toMillis());
+                    try (ResultSet rs = s.executeQuery()) {
+                        return rs.next() ? rs.getLong(1) : null;
+                    }
+                }
+            });
+            if (epoch != null) {
+                held.put(key, epoch);
+                return;
+            }
+            if (System.nanoTime() > giveUpAt) {
+                throw new ClaimLostException("Another node has held this step for longer than its lease (pipeline.journal.lease, "
+                        + lease.toSeconds() + " s) and still renews it");
+            }
+            // another node works on this step (the same inputs in another plan, or this plan before it was handed on)
+            LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+        }
+    }
+
+    @Override
+    public void checkClaim(String key) {
+        Long epoch = held.get(key);
+        if (epoch == null) {
+            claim(key);
+            return;
+        }
+        int renewed = db.inTransaction(c -> update(c, "UPDATE journal_claims SET lease_until = now() + ? * interval '1 millisecond'"
+                + " WHERE step_key = ? AND owner = ? AND epoch = ?", lease.toMillis(), key, node, epoch));
+        if (renewed == 0) {
+            held.remove(key);
+            throw new ClaimLostException("Not paid for: another node took this step over while this node stood still past its lease");
+        }
+    }
+
+    @Override
+    public void release(String key) {
+        Long epoch = held.remove(key);
+        if (epoch != null) {
+            db.inTransaction(c -> update(c, "DELETE FROM journal_claims WHERE step_key = ? AND owner = ? AND epoch = ?", key, node, epoch));
+        }
+    }
+
+    /** Extends the lease of every step this node holds; run every third of a lease. */
+    public void renewLeases() {
+        if (held.isEmpty()) {
+            return;
+        }
+        String[] keys = held.keySet().toArray(String[]::new);
+        try {
+            db.inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement("UPDATE journal_claims SET lease_until = now() + ? * interval '1 millisecond'"
+                        + " WHERE owner = ? AND step_key = ANY (?)")) {
+                    s.setLong(1, lease.toMillis());
+                    s.setString(2, node);
+                    s.setArray(3, c.createArrayOf("text", keys));
+                    return s.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not renew this node's claims on {} steps: {}", keys.length, e.getMessage());
+        }
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.scenepipeline.cli;
+
+import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Cluster mode with real servers and real processes: nodes of the packaged jar on shared folders, PostgreSQL for the
+ * journal, ActiveMQ Artemis for the plans queue, the standalone simulator counting every create.
+ */
+class ClusterIT {
+
+    private static final int PLANS = 4;
+    private static final int SCENES = 2;
+
+    private final Processes processes = new Processes();
+    private ClusterServices services;
+    private Path shared;
+
+    @BeforeEach
+    void servers() throws Exception {
+        services = ClusterServices.require();
+        Files.createDirectories(Path.of("target", "it-runs"));
+        shared = Files.createTempDirectory(Path.of("target", "it-runs").toAbsolutePath(), "cluster-shared-");
+    }
+
+    @AfterEach
+    void stopAll() {
+        processes.close();
+    }
+
+    @Test
+    void should_finish_every_plan_of_a_node_killed_at_its_first_create_elsewhere_creating_each_prompt_once() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=1500");
+        Processes.Run first = processes.jar(node("node1-", simulator), List.of());
+        first.awaitLine("Watching", Duration.ofSeconds(90));
+        for (int p = 1; p <= PLANS; p++) {
+            drop(p);
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> creates(simulator) >= 1 || !first.process.isAlive());
+        first.process.destroyForcibly().waitFor();
+        assertThat(first.output()).contains("Queued for the cluster").contains("Starting");
+
+        Processes.Run second = processes.jar(node("node2-", simulator), List.of());
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> manifests() == PLANS || !second.process.isAlive());
+
+        for (int p = 1; p <= PLANS; p++) {
+            JsonNode manifest = Json.read(Files.readString(shared.resolve("outbox/cluster-" + p + "/manifest.json")));
+            assertThat(manifest.path("status").asText()).as(second.output()).isEqualTo("succeeded");
+            for (int s = 1; s <= SCENES; s++) {
+                assertThat(shared.resolve("outbox/cluster-" + p + "/clips/scene_" + s + ".mp4")).isNotEmptyFile();
+            }
+        }
+        JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
+        System.out.println("creates after node 1 was killed at its first: " + creates.toPrettyString());
+        System.out.println("node 1:\n" + first.output() + "\nnode 2:\n" + second.output());
+        assertThat(creates).hasSize(PLANS * SCENES * 2);
+        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        assertThat(shared.resolve("inbox")).isEmptyDirectory();
+        assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
+        assertThat(services.count("SELECT count(*) FROM journal_steps")).as("steps journaled").isGreaterThanOrEqualTo(PLANS * SCENES * 3);
+    }
+
+    /** A node's own folder, its work inside, on the shared folders. */
+    private Path node(String name, String simulator) throws IOException {
+        List<String> settings = new ArrayList<>(services.nodeSettings());
+        settings.addAll(List.of("pipeline.inbox=" + shared.resolve("inbox"), "pipeline.outbox=" + shared.resolve("outbox"),
+                "pipeline.dead-letter=" + shared.resolve("dead-letter"), "pipeline.artifacts=" + shared.resolve("artifacts"),
+                "pipeline.journal.lease=3s", "pipeline.plan-concurrency=2", "assembly.enabled=false"));
+        return Processes.workFolder(name, simulator, settings.toArray(String[]::new));
+    }
+
+    private void drop(int p) throws IOException {
+        StringBuilder scenes = new StringBuilder();
+        for (int s = 1; s <= SCENES; s++) {
+            scenes.append(s > 1 ? "," : "").append("{\"scene_number\": ").append(s).append(", \"scene_type\": \"video\", ")
+                    .append("\"narration\": \"Narration ").append(p).append('.').append(s).append("\", ")
+                    .append("\"visual_description\": \"Cluster plan ").append(p).append(" scene ").append(s).append("\", \"duration\": 4}");
+        }
+        String plan = "{\"title\": \"Cluster plan " + p + "\", \"plan_id\": \"cluster-" + p + "\", \"scenes\": [" + scenes + "]}";
+        Path inbox = Files.createDirectories(shared.resolve("inbox"));
+        Path tmp = inbox.resolve(".plan-" + p + ".tmp");
+        Files.writeString(tmp, plan);
+        Files.move(tmp, inbox.resolve("cluster-" + p + ".json"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private long manifests() throws IOException {
+        Path outbox = shared.resolve("outbox");
+        if (!Files.isDirectory(outbox)) {
+            return 0;
+        }
+        try (var dirs = Files.list(outbox)) {
+            return dirs.filter(d -> Files.exists(d.resolve("manifest.json"))).count();
+        }
+    }
+
+    private static int creates(String simulator) throws Exception {
+        int n = 0;
+        for (var it = Processes.simulatorRequests(simulator).path("creates_by_input").elements(); it.hasNext(); ) {
+            n += it.next().asInt();
+        }
+        return n;
+    }
+}
