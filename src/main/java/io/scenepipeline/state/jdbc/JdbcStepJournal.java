@@ -96,9 +96,7 @@ public final class JdbcStepJournal implements StepJournal {
         String json = Json.write(entry);
         Long epoch = held.get(entry.key());
         db.inTransaction(c -> {
-            if (epoch != null) {
-                fence(c, entry.key(), epoch, "record");
-            }
+            fence(c, entry.key(), epoch, "record");
             update(c, "INSERT INTO journal_steps (step_key, entry) VALUES (?, ?) ON CONFLICT (step_key) DO UPDATE"
                     + " SET entry = EXCLUDED.entry, used_at = now()", entry.key(), json);
             update(c, "DELETE FROM journal_predictions WHERE step_key = ?", entry.key());
@@ -109,15 +107,17 @@ public final class JdbcStepJournal implements StepJournal {
         return entry;
     }
 
-    /** Fails unless this node still holds {@code key} at {@code epoch}; locks the claim row until the transaction ends. */
-    private void fence(Connection c, String key, long epoch, String what) throws SQLException {
+    /**
+     * Fails when another node holds {@code key}, or this node held it at another {@code epoch} (null: this node never
+     * claimed it, e.g. the assembly, which no node pays for); locks the claim row until the transaction ends.
+     */
+    private void fence(Connection c, String key, Long epoch, String what) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT owner, epoch FROM journal_claims WHERE step_key = ? FOR UPDATE")) {
             s.setString(1, key);
             try (ResultSet rs = s.executeQuery()) {
-                if (rs.next() && (!node.equals(rs.getString(1)) || rs.getLong(2) != epoch)) {
-                    held.remove(key);
+                if (rs.next() && (!node.equals(rs.getString(1)) || (epoch != null && rs.getLong(2) != epoch))) {
                     throw new ClaimLostException("Not " + what + "ed: node " + rs.getString(1) + " took this step over (epoch "
-                            + rs.getLong(2) + ", this node held epoch " + epoch + ") while this node stood still past its lease");
+                            + rs.getLong(2) + (epoch == null ? "" : ", this node held epoch " + epoch) + ") while this node stood still past its lease");
                 }
             }
         }
@@ -155,9 +155,7 @@ public final class JdbcStepJournal implements StepJournal {
         String json = Json.write(prediction);
         Long epoch = held.get(prediction.key());
         db.inTransaction(c -> {
-            if (epoch != null) {
-                fence(c, prediction.key(), epoch, "journal");
-            }
+            fence(c, prediction.key(), epoch, "journal");
             return update(c, "INSERT INTO journal_predictions (step_key, prediction) VALUES (?, ?) ON CONFLICT (step_key)"
                     + " DO UPDATE SET prediction = EXCLUDED.prediction, updated_at = now()", prediction.key(), json);
         });
@@ -232,7 +230,6 @@ public final class JdbcStepJournal implements StepJournal {
         int renewed = db.inTransaction(c -> update(c, "UPDATE journal_claims SET lease_until = now() + ? * interval '1 millisecond'"
                 + " WHERE step_key = ? AND owner = ? AND epoch = ?", lease.toMillis(), key, node, epoch));
         if (renewed == 0) {
-            held.remove(key);
             throw new ClaimLostException("Not paid for: another node took this step over while this node stood still past its lease");
         }
     }

@@ -1,0 +1,98 @@
+package io.scenepipeline.cli;
+
+import io.scenepipeline.state.ClaimLostException;
+import io.scenepipeline.state.PendingPrediction;
+import io.scenepipeline.state.jdbc.Database;
+import io.scenepipeline.state.jdbc.JdbcStepJournal;
+import io.scenepipeline.state.jdbc.JournalSchema;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The PostgreSQL journal's claims, against a real PostgreSQL: two nodes, one step, a lease that runs out. */
+class JdbcStepJournalIT {
+
+    private static final String KEY = "a".repeat(64);
+
+    private ClusterServices services;
+    private HikariDataSource dataSource;
+    private Path artifacts;
+
+    @BeforeEach
+    void database() throws Exception {
+        services = ClusterServices.require();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(ClusterServices.JDBC_URL + "?currentSchema=" + services.schema);
+        config.setUsername(ClusterServices.JDBC_USER);
+        config.setPassword(ClusterServices.JDBC_PASSWORD);
+        dataSource = new HikariDataSource(config);
+        Files.createDirectories(Path.of("target", "it-runs"));
+        artifacts = Files.createTempDirectory(Path.of("target", "it-runs").toAbsolutePath(), "artifacts-");
+        assertThat(JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(10)))).isEqualTo(1);
+        assertThat(JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(10)))).as("made once, found again").isEqualTo(1);
+    }
+
+    @AfterEach
+    void close() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+
+    private JdbcStepJournal node(String name, Duration lease) {
+        return new JdbcStepJournal(new Database(dataSource, Duration.ofSeconds(10)), artifacts, name, lease);
+    }
+
+    @Test
+    void should_fence_a_node_whose_claim_was_taken_over_after_its_lease_ran_out() throws Exception {
+        JdbcStepJournal stale = node("stale", Duration.ofMillis(300));
+        JdbcStepJournal fresh = node("fresh", Duration.ofSeconds(30));
+        stale.claim(KEY);
+        stale.pending(new PendingPrediction(KEY, 1L, "p-1", 2L));
+
+        // the stale node stands still: no renewal; once its lease has run out the other node takes the step over
+        await().atMost(Duration.ofSeconds(10)).until(() -> services.count(
+                "SELECT count(*) FROM journal_claims WHERE lease_until < now()") == 1);
+        fresh.claim(KEY);
+        assertThat(services.count("SELECT epoch FROM journal_claims")).isEqualTo(2);
+        assertThat(fresh.pending(KEY)).as("the prediction the stale node created, for the new node to resume")
+                .hasValueSatisfying(p -> assertThat(p.predictionId()).isEqualTo("p-1"));
+
+        assertThatThrownBy(() -> stale.checkClaim(KEY)).isInstanceOf(ClaimLostException.class);
+        Path output = Files.writeString(artifacts.resolveSibling(artifacts.getFileName() + "-out.png"), "stale image");
+        assertThatThrownBy(() -> stale.record(KEY, "text-to-image", "replicate", "m", output, "p-1", null, null, 1, 1))
+                .isInstanceOf(ClaimLostException.class).hasMessageContaining("node fresh took this step over (epoch 2");
+        assertThat(fresh.find(KEY)).as("nothing recorded by the stale node").isEmpty();
+
+        fresh.checkClaim(KEY);
+        fresh.record(KEY, "text-to-image", "replicate", "m", output, "p-1", null, null, 1, 1);
+        assertThat(stale.find(KEY)).hasValueSatisfying(e -> assertThat(e.predictionId()).isEqualTo("p-1"));
+        assertThat(services.count("SELECT count(*) FROM journal_claims")).as("released with the record").isZero();
+        assertThat(services.count("SELECT count(*) FROM journal_predictions")).isZero();
+    }
+
+    @Test
+    void should_make_a_second_node_wait_while_the_first_holds_and_renews_a_step() throws Exception {
+        JdbcStepJournal first = node("first", Duration.ofSeconds(30));
+        JdbcStepJournal second = node("second", Duration.ofMillis(500));
+        first.claim(KEY);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> second.claim(KEY)).isInstanceOf(ClaimLostException.class)
+                .hasMessageContaining("Another node has held this step");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited for the lease and a margin").isGreaterThan(Duration.ofSeconds(5));
+
+        first.release(KEY);
+        second.claim(KEY);
+        assertThat(services.count("SELECT epoch FROM journal_claims")).as("a released step taken afresh").isEqualTo(1);
+    }
+}
