@@ -49,6 +49,11 @@ final class ClusterWiring {
         pool.setConnectionTimeout(3000);
         // a database that is down at start is waited for like one that goes down later, not a failed pool
         pool.setInitializationFailTimeout(-1);
+        // a node that stands still inside a transaction (a pause, SIGSTOP) must not hold its rows locked: the server
+        // ends such a session, and a wait for a lock is bounded by the lease
+        long lease = cluster.lease().toMillis();
+        pool.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + Math.max(1000, lease / 3)
+                + "; SET lock_timeout = " + Math.max(1000, lease));
         HikariDataSource dataSource = new HikariDataSource(pool);
         Database database = new Database(dataSource, cluster.outageTimeout());
         try {

@@ -158,9 +158,9 @@ public class PipelineConfiguration implements CamelConfiguration {
                 journal, settings.folders().work(), settings.steps().faceRigEnabled());
         registry.bind("assembly", assembly);
         registry.bind("planLifecycle", new PlanLifecycle(settings.folders().outbox(), settings.folders().work(), settings.steps().faceRigEnabled(), stats, breaker,
-                metrics, assembly.active()));
+                metrics, assembly.active(), journal));
         PlanIntake intake = new PlanIntake(settings.folders().work(), settings.limits().maxPlanBytes(), new PlanParser(
-                settings.steps().faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics);
+                settings.steps().faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics, journal);
         registry.bind("planIntake", intake);
         ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.folders().work()), intake);
         context.getManagementStrategy().addEventNotifier(shutdown);

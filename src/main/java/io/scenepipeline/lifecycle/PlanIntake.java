@@ -5,6 +5,7 @@ import io.scenepipeline.plan.PlanParser;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
 import org.apache.camel.Exchange;
@@ -39,6 +40,7 @@ public final class PlanIntake {
     static final String FILE = "ScenePipelineFile";
 
     private final Path work;
+    private final StepJournal journal;
     private final long maxPlanBytes;
     private final PlanParser parser;
     private final PipelineMetrics metrics;
@@ -50,8 +52,9 @@ public final class PlanIntake {
      * @param maxPlanBytes {@code pipeline.max-plan-bytes}
      * @param parser       the plan validation, with its limits
      */
-    public PlanIntake(Path work, long maxPlanBytes, PlanParser parser, PipelineMetrics metrics) {
+    public PlanIntake(Path work, long maxPlanBytes, PlanParser parser, PipelineMetrics metrics, StepJournal journal) {
         this.work = work;
+        this.journal = journal;
         this.maxPlanBytes = maxPlanBytes;
         this.parser = parser;
         this.metrics = metrics;
@@ -114,6 +117,10 @@ public final class PlanIntake {
             // the inbox route's throttle (one exchange per plan id) holds it, without a thread, until the other is done
             LOG.info("plan={} Waiting: another file of this plan is in flight", plan.planId());
         }
+        // cluster mode: the plan is this node's until it is published or dead-lettered; a node that stood still past
+        // its lease loses it to the node the broker handed it to (the file journal has one process: nothing to take)
+        String planKey = StepKeys.planKey(plan.planId());
+        journal.claim(planKey);
         Path staging = AtomicFiles.inside(work.resolve("staging"),
                 Path.of(plan.planId() + "-" + STAMP.format(Instant.now())));
         Files.createDirectories(staging);
@@ -125,6 +132,7 @@ public final class PlanIntake {
             public void onDone(Exchange done) {
                 metrics.planLeft();
                 inFlight.remove(inflightName, plan.planId());
+                journal.release(planKey);
             }
         });
         LOG.info("plan={} Starting \"{}\": {} scenes from {}", plan.planId(),

@@ -13,6 +13,8 @@ import io.scenepipeline.run.RunStats;
 import io.scenepipeline.run.SceneResult;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
@@ -42,6 +44,7 @@ public final class PlanLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
 
+    private final StepJournal journal;
     private final Path outbox;
     private final Path work;
     private final boolean faceRigEnabled;
@@ -56,7 +59,8 @@ public final class PlanLifecycle {
      * @param faceRigEnabled {@code pipeline.face-rig.enabled}
      */
     public PlanLifecycle(Path outbox, Path work, boolean faceRigEnabled, RunStats stats, ProviderBreaker breaker,
-                         PipelineMetrics metrics, boolean assemblyActive) {
+                         PipelineMetrics metrics, boolean assemblyActive, StepJournal journal) {
+        this.journal = journal;
         this.outbox = outbox;
         this.work = work;
         this.faceRigEnabled = faceRigEnabled;
@@ -173,6 +177,8 @@ public final class PlanLifecycle {
                         run.assembly() instanceof String note ? "No final video: " + note.replaceFirst("^skipped: ", "") : null)
                         .getBytes(StandardCharsets.UTF_8));
         Path target = AtomicFiles.inside(outbox, Path.of(run.planId()));
+        // cluster mode: not published by a node whose plan was handed on while it stood still
+        journal.checkClaim(StepKeys.planKey(run.planId()));
         try {
             Files.createDirectories(outbox);
             if (Files.exists(target)) {

@@ -60,6 +60,11 @@ public final class StepKeys {
         }
     }
 
+    /** The key a plan is claimed by while one node runs it (cluster mode; see {@link StepJournal#claim}). */
+    public static String planKey(String planId) {
+        return sha256(("plan " + planId).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** {@code sha256:<hex>}: how a file stands in a key. */
     public static String fileRef(String sha256) {
         return "sha256:" + sha256;

@@ -76,9 +76,55 @@ class ClusterIT {
         assertThat(services.count("SELECT count(*) FROM journal_steps")).as("steps journaled").isGreaterThanOrEqualTo(PLANS * SCENES * 3);
     }
 
+    @Test
+    void should_neither_pay_nor_publish_again_when_a_node_stopped_past_its_lease_wakes_up() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=1500");
+        // the broker notices a silent node after 4 s and hands its plans on
+        Processes.Run stopped = processes.jar(node("stopped-", simulator, "?connectionTTL=4000&clientFailureCheckPeriod=1000"), List.of());
+        stopped.awaitLine("Watching", Duration.ofSeconds(90));
+        drop(1);
+        drop(2);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> creates(simulator) >= 1 || !stopped.process.isAlive());
+        signal("STOP", stopped.process);
+
+        Processes.Run other = processes.jar(node("other-", simulator, "?connectionTTL=4000&clientFailureCheckPeriod=1000"), List.of());
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> manifests() == 2 || !other.process.isAlive());
+        signal("CONT", stopped.process);
+        try {
+            stopped.awaitLine("Left to the node that took it over", Duration.ofMinutes(2));
+        } finally {
+            System.out.println("stopped node:\n" + stopped.output() + "\nother node:\n" + other.output());
+        }
+        JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
+        assertThat(creates).hasSize(2 * SCENES * 2);
+        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        for (int p = 1; p <= 2; p++) {
+            Path out = shared.resolve("outbox/cluster-" + p);
+            assertThat(Json.read(Files.readString(out.resolve("manifest.json"))).path("status").asText()).isEqualTo("succeeded");
+            for (int s = 1; s <= SCENES; s++) {
+                assertThat(out.resolve("images/scene_" + s + ".png")).isNotEmptyFile();
+                assertThat(out.resolve("clips/scene_" + s + ".mp4")).isNotEmptyFile();
+            }
+        }
+        assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
+        assertThat(stopped.output()).doesNotContain("Pipeline failed").doesNotContain("Pipeline succeeded");
+    }
+
+    private static void signal(String signal, Process process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+    }
+
     /** A node's own folder, its work inside, on the shared folders. */
     private Path node(String name, String simulator) throws IOException {
+        return node(name, simulator, "");
+    }
+
+    /** As {@link #node(String, String)}, with parameters for the broker URL. */
+    private Path node(String name, String simulator, String brokerParameters) throws IOException {
         List<String> settings = new ArrayList<>(services.nodeSettings());
+        settings.replaceAll(s -> s.startsWith("pipeline.cluster.broker-url=") ? s + brokerParameters : s);
         settings.addAll(List.of("pipeline.inbox=" + shared.resolve("inbox"), "pipeline.outbox=" + shared.resolve("outbox"),
                 "pipeline.dead-letter=" + shared.resolve("dead-letter"), "pipeline.artifacts=" + shared.resolve("artifacts"),
                 "pipeline.journal.lease=3s", "pipeline.plan-concurrency=2", "assembly.enabled=false"));

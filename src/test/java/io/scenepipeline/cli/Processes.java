@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,11 +37,20 @@ final class Processes implements AutoCloseable {
         private final Thread reader;
 
         Run(Process process) {
+            this(process, null);
+        }
+
+        /** @param copy where every line is written as well (for a look after a failed test), or null */
+        Run(Process process, Path copy) {
             this.process = process;
             reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                     var out = copy == null ? Writer.nullWriter() : Files.newBufferedWriter(copy, StandardCharsets.UTF_8)) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         lines.add(line);
+                        out.write(line);
+                        out.write('\n');
+                        out.flush();
                     }
                 } catch (IOException ended) {
                     // the process is gone
@@ -86,7 +96,7 @@ final class Processes implements AutoCloseable {
         cmd.addAll(List.of(args));
         Process process = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
         started.add(process);
-        return new Run(process);
+        return new Run(process, work.resolve("output-" + process.pid() + ".log"));
     }
 
     /** Starts the standalone simulator with {@code -D} settings; returns its base URL. */

@@ -55,6 +55,10 @@ public final class Database {
                     throw e;
                 }
             } catch (SQLException e) {
+                if (isContention(e)) {
+                    // another node's transaction held a row past lock_timeout, or a deadlock was broken: again
+                    continue;
+                }
                 if (!isOutage(e)) {
                     throw new JournalException("the journal's database refused a statement: " + e.getMessage(), e);
                 }
@@ -111,6 +115,12 @@ public final class Database {
             }
         }
         return false;
+    }
+
+    /** A lock wait that timed out (55P03), a serialization failure (40001) or a deadlock (40P01): worth trying again. */
+    static boolean isContention(SQLException e) {
+        String state = e.getSQLState();
+        return "55P03".equals(state) || "40001".equals(state) || "40P01".equals(state);
     }
 
     private static void rollbackQuietly(Connection c) {
