@@ -164,7 +164,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("planIntake", intake);
         ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.folders().work()), intake);
         context.getManagementStrategy().addEventNotifier(shutdown);
-        PlanDeadLetter planDeadLetter = new PlanDeadLetter(deadLetters, stats, secrets, metrics, shutdown);
+        PlanDeadLetter planDeadLetter = new PlanDeadLetter(deadLetters, stats, secrets, metrics, shutdown, journal);
         registry.bind("planDeadLetter", planDeadLetter);
         registry.bind("inboxGuard", new InboxGuard(settings.folders().inbox(), planDeadLetter::setAside));
         registry.bind("inboxErrors", new InboxErrors());

@@ -13,6 +13,8 @@ import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.ClaimLostException;
+import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Causes;
 import io.scenepipeline.support.FileProblems;
@@ -43,6 +45,7 @@ public final class PlanDeadLetter {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
 
+    private final StepJournal journal;
     private final DeadLetters letters;
     private final RunStats stats;
     private final Secrets secrets;
@@ -50,7 +53,9 @@ public final class PlanDeadLetter {
     private final ShutdownWatch shutdown;
     private final Set<String> stuck = ConcurrentHashMap.newKeySet();
 
-    public PlanDeadLetter(DeadLetters letters, RunStats stats, Secrets secrets, PipelineMetrics metrics, ShutdownWatch shutdown) {
+    public PlanDeadLetter(DeadLetters letters, RunStats stats, Secrets secrets, PipelineMetrics metrics, ShutdownWatch shutdown,
+                          StepJournal journal) {
+        this.journal = journal;
         this.letters = letters;
         this.stats = stats;
         this.secrets = secrets;
@@ -74,6 +79,14 @@ public final class PlanDeadLetter {
             throw new LeftForNextStartException("plan " + planId + " was cut off by the stop");
         }
         Optional<Throwable> lost = Causes.of(failure).stream().filter(ClaimLostException.class::isInstance).findFirst();
+        if (lost.isEmpty() && run != null) {
+            // cluster mode: whatever failed here, a plan this node no longer holds is not this node's to dead-letter
+            try {
+                journal.checkClaim(StepKeys.planKey(run.planId()));
+            } catch (ClaimLostException e) {
+                lost = Optional.of(e);
+            }
+        }
         if (lost.isPresent()) {
             // cluster mode: this node stood still, its plan went to another node, which finishes it
             LOG.warn("plan={} Left to the node that took it over: {}", planId, lost.get().getMessage());

@@ -103,14 +103,17 @@ public final class Database {
         }
     }
 
-    /** A lost or refused connection (SQLState class 08, the server shutting down: 57P01-57P03), not a bad statement. */
+    /**
+     * A lost or refused connection (SQLState class 08, the server shutting down: 57P01-57P03, or ending a session that
+     * stood still inside a transaction: 25P03), not a bad statement.
+     */
     static boolean isOutage(SQLException e) {
         for (Throwable t : Causes.of(e)) {
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
             if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().equals("25P03"))) {
                 return true;
             }
         }
