@@ -4,6 +4,7 @@ import io.scenepipeline.lifecycle.ClusterReadLock;
 import io.scenepipeline.lifecycle.PlanReadLock;
 import io.scenepipeline.observe.ClusterHealthCheck;
 import io.scenepipeline.state.jdbc.Database;
+import io.scenepipeline.state.jdbc.JdbcSlotLedger;
 import io.scenepipeline.state.jdbc.JdbcStepJournal;
 import io.scenepipeline.state.jdbc.JournalException;
 import io.scenepipeline.state.jdbc.JournalSchema;
@@ -38,8 +39,12 @@ final class ClusterWiring {
     private ClusterWiring() {
     }
 
-    /** Binds the cluster's beans and returns its journal. */
-    static JdbcStepJournal bind(CamelContext context, Object owner, ClusterSettings cluster, PlanReadLock readLock) {
+    /** What the rest of the wiring uses of cluster mode. */
+    record Cluster(JdbcStepJournal journal, JdbcSlotLedger ledger) {
+    }
+
+    /** Binds the cluster's beans and returns its journal and ledger. */
+    static Cluster bind(CamelContext context, Object owner, ClusterSettings cluster, PlanReadLock readLock) {
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("journal");
         pool.setJdbcUrl(cluster.jdbcUrl());
@@ -63,9 +68,13 @@ final class ClusterWiring {
             throw new SettingsException("pipeline.journal.jdbc-url: " + e.getMessage());
         }
         JdbcStepJournal journal = new JdbcStepJournal(database, cluster.artifacts(), cluster.node(), cluster.lease());
+        JdbcSlotLedger ledger = new JdbcSlotLedger(database, cluster.node(), cluster.lease());
         long renewEvery = Math.max(100, cluster.lease().toMillis() / 3);
         ScheduledExecutorService renew = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner, "lease");
-        renew.scheduleWithFixedDelay(journal::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        renew.scheduleWithFixedDelay(() -> {
+            journal.renewLeases();
+            ledger.renewLeases();
+        }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
 
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(cluster.brokerUrl(), cluster.brokerUser(), cluster.brokerPassword());
         context.addComponent("jms", JmsComponent.jmsComponent(broker));
@@ -96,7 +105,7 @@ final class ClusterWiring {
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up cluster mode: " + e.getMessage(), e);
         }
-        return journal;
+        return new Cluster(journal, ledger);
     }
 
     private static boolean reachable(ActiveMQConnectionFactory broker) {

@@ -34,6 +34,7 @@ import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.state.PlanRecovery;
 import io.scenepipeline.state.FileStepJournal;
+import io.scenepipeline.state.SlotLedger;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.WorkLock;
 import io.scenepipeline.support.Secrets;
@@ -99,11 +100,15 @@ public class PipelineConfiguration implements CamelConfiguration {
         ClusterSettings cluster = ClusterSettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null),
                 settings.folders().work());
         StepJournal journal;
+        SlotLedger ledger;
         if (cluster == null) {
             journal = new FileStepJournal(settings.folders().work().resolve("journal"));
+            ledger = SlotLedger.LOCAL;
         } else {
             ensureWritable("pipeline.artifacts", cluster.artifacts());
-            journal = ClusterWiring.bind(context, this, cluster, readLock);
+            ClusterWiring.Cluster parts = ClusterWiring.bind(context, this, cluster, readLock);
+            journal = parts.journal();
+            ledger = parts.ledger();
         }
         try {
             PlanRecovery.recover(settings.folders().inbox(), settings.folders().work(), journal, settings.steps().journalRetention());
@@ -143,7 +148,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             throw new IllegalStateException("cannot define the retry configurations", e);
         }
         ServerSlots[] faceRig = new ServerSlots[1];
-        List<ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, faceRig);
+        List<ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, ledger, faceRig);
         RetryBudget retryBudget = RetryBudget.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null),
                 settings.retry().maxRedeliveries());
         registry.bind("retryBudget", retryBudget);

@@ -2,8 +2,10 @@ package io.scenepipeline.config;
 
 import io.scenepipeline.provider.CallDeadline;
 import io.scenepipeline.provider.ProviderConnections;
+import io.scenepipeline.provider.RatePermit;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
+import io.scenepipeline.state.SlotLedger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Registry;
@@ -24,7 +26,8 @@ final class ProviderWiring {
     }
 
     /** Binds the beans; {@code faceRigOut[0]} receives the face_rig pool. Returns the executors to stop with the context. */
-    static List<ExecutorService> bind(CamelContext context, Object owner, PipelineSettings settings, ServerSlots[] faceRigOut) {
+    static List<ExecutorService> bind(CamelContext context, Object owner, PipelineSettings settings, SlotLedger ledger,
+                                      ServerSlots[] faceRigOut) {
         Registry registry = context.getRegistry();
         ExecutorServiceManager executors = context.getExecutorServiceManager();
         ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "call-deadline");
@@ -50,11 +53,14 @@ final class ProviderWiring {
         // a scene given a slot after waiting for it goes on here: at most one thread per slot is ever busy with a call
         ExecutorService continuations = executors.newFixedThreadPool(owner, "slot", perServer * facerigServers.size() + elevenlabs);
         ServerSlots faceRig = new ServerSlots("face_rig", FaceRigSteps.SERVER, facerigServers.stream().map(URI::toString).toList(),
-                perServer, settings.facerig().setAside(), continuations, timer);
+                perServer, settings.facerig().setAside(), continuations, timer, ledger);
         registry.bind("facerigServers", faceRig);
         faceRigOut[0] = faceRig;
         registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", "elevenlabsSlot", List.of(settings.elevenlabs().baseUrl().toString()),
-                elevenlabs, Duration.ZERO, continuations, timer));
+                elevenlabs, Duration.ZERO, continuations, timer, ledger));
+        // Replicate's creates per minute for the whole account (cluster mode; one process: the route's throttle)
+        registry.bind("replicateCreatePermit", new RatePermit(ledger, "replicate creates",
+                settings.concurrency().replicateCreatesPerMinute(), Duration.ofMinutes(1), timer, continuations));
         return List.of(timer, continuations);
     }
 }

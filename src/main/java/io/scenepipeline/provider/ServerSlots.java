@@ -1,5 +1,6 @@
 package io.scenepipeline.provider;
 
+import io.scenepipeline.state.SlotLedger;
 import io.scenepipeline.support.Causes;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -16,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServerSlots extends AsyncProcessorSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    /** How soon a waiter tries again for a slot another process holds. */
+    private static final long LEDGER_RETRY_MS = 100;
 
     private final String name;
     private final String property;
@@ -49,6 +53,8 @@ public final class ServerSlots extends AsyncProcessorSupport {
     private final long setAsideMs;
     private final Executor continuations;
     private final ScheduledExecutorService timer;
+    private final SlotLedger ledger;
+    private boolean retryScheduled;
 
     private static final class Server {
         final String url;
@@ -80,6 +86,13 @@ public final class ServerSlots extends AsyncProcessorSupport {
      */
     public ServerSlots(String name, String property, List<String> urls, int perServer, Duration setAside, Executor continuations,
                        ScheduledExecutorService timer) {
+        this(name, property, urls, perServer, setAside, continuations, timer, SlotLedger.LOCAL);
+    }
+
+    /** @param ledger where the slots are also taken when other processes share the servers (cluster mode) */
+    public ServerSlots(String name, String property, List<String> urls, int perServer, Duration setAside, Executor continuations,
+                       ScheduledExecutorService timer, SlotLedger ledger) {
+        this.ledger = ledger;
         this.name = name;
         this.property = property;
         urls.forEach(u -> servers.add(new Server(u, perServer)));
@@ -174,6 +187,7 @@ public final class ServerSlots extends AsyncProcessorSupport {
     private void wake() {
         List<Waiter> go = new ArrayList<>();
         synchronized (this) {
+            retryScheduled = false;
             dispatch(go);
         }
         resume(go);
@@ -181,7 +195,7 @@ public final class ServerSlots extends AsyncProcessorSupport {
 
     private void dispatch(List<Waiter> go) {
         long now = System.currentTimeMillis();
-        for (Server free = pick(now); free != null && !waiting.isEmpty(); free = pick(now)) {
+        for (Server free; !waiting.isEmpty() && (free = pick(now)) != null; ) {
             Waiter w = waiting.removeFirst();
             take(w.exchange(), free);
             go.add(w);
@@ -194,16 +208,29 @@ public final class ServerSlots extends AsyncProcessorSupport {
         }
     }
 
-    /** The usable server with a free slot and the fewest busy ones; a set-aside server only when all are. */
+    /**
+     * The usable server with a free slot and the fewest busy ones (a set-aside server only when all are), its slot
+     * taken in the ledger too. When other processes hold the ledger's slots, the waiters are tried again shortly:
+     * another process frees its slots without telling this one.
+     */
     private Server pick(long now) {
         boolean onlyAside = allAside(now);
-        Server best = null;
-        for (Server s : servers) {
-            if (s.busy < s.capacity && (onlyAside || !s.aside(now)) && (best == null || s.busy < best.busy)) {
-                best = s;
+        List<Server> free = servers.stream().filter(s -> s.busy < s.capacity && (onlyAside || !s.aside(now)))
+                .sorted(Comparator.comparingInt(s -> s.busy)).toList();
+        for (Server s : free) {
+            if (ledger.tryTake(pool(s), s.capacity)) {
+                return s;
             }
         }
-        return best;
+        if (!free.isEmpty() && !retryScheduled) {
+            retryScheduled = true;
+            timer.schedule(this::wake, LEDGER_RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+        return null;
+    }
+
+    private String pool(Server s) {
+        return name + " " + s.url;
     }
 
     private boolean allAside(long now) {
@@ -228,6 +255,7 @@ public final class ServerSlots extends AsyncProcessorSupport {
 
     private void free(Exchange exchange, Server s) {
         s.busy--;
+        ledger.give(pool(s));
         exchange.removeProperty(property);
     }
 

@@ -38,6 +38,7 @@ public final class ProviderSimulator implements AutoCloseable {
     /** face_rig servers beyond the first (which shares the main port), each on a port of its own. */
     private final List<HttpServer> extraFaceRigServers = new ArrayList<>();
     private final List<FaceRigSimulator> faceRigs = new ArrayList<>();
+    private final InFlight inFlight = new InFlight();
 
     private ProviderSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
@@ -66,13 +67,15 @@ public final class ProviderSimulator implements AutoCloseable {
             FaceRigSimulator rig = new FaceRigSimulator(faults, settings);
             HttpServer extra = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             extra.setExecutor(executor);
-            extra.createContext("/", exchange -> handleFaceRig(rig, exchange));
+            String kind = "facerig " + i;
+            extra.createContext("/", exchange -> handleFaceRig(rig, exchange, kind));
             faceRigs.add(rig);
             extraFaceRigServers.add(extra);
         }
     }
 
-    private void handleFaceRig(FaceRigSimulator rig, HttpExchange exchange) throws IOException {
+    private void handleFaceRig(FaceRigSimulator rig, HttpExchange exchange, String kind) throws IOException {
+        inFlight.enter(kind);
         try {
             SimRequest req = new SimRequest(exchange, baseUrl());
             if (!rig.handle(req)) {
@@ -83,6 +86,8 @@ public final class ProviderSimulator implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("simulator error on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
             throw e;
+        } finally {
+            inFlight.leave(kind);
         }
     }
 
@@ -154,14 +159,23 @@ public final class ProviderSimulator implements AutoCloseable {
             }
             if (req.path.equals("/_simulator/requests")) {
                 req.json(200, Map.of("requests", requestCounts(), "creates_by_input", replicate.createsByInput(),
-                        "facerig_servers", facerigCounts()));
+                        "facerig_servers", facerigCounts(), "max_in_flight", inFlight.most()));
                 return;
             }
-            boolean handled = req.path.startsWith("/v1/text-to-speech/") ? elevenLabs.handle(req)
-                    : req.path.startsWith("/v1/") || req.path.startsWith("/files/") ? replicate.handle(req)
-                    : faceRig.handle(req);
-            if (!handled) {
-                req.json(404, Map.of("detail", "Not Found"));
+            String kind = req.path.startsWith("/v1/text-to-speech/") ? "elevenlabs"
+                    : req.path.startsWith("/v1/") || req.path.startsWith("/files/") ? null : "facerig 1";
+            if (kind != null) {
+                inFlight.enter(kind);
+            }
+            try {
+                boolean handled = "elevenlabs".equals(kind) ? elevenLabs.handle(req) : kind == null ? replicate.handle(req) : faceRig.handle(req);
+                if (!handled) {
+                    req.json(404, Map.of("detail", "Not Found"));
+                }
+            } finally {
+                if (kind != null) {
+                    inFlight.leave(kind);
+                }
             }
         } catch (SimRequest.SimulatedDisconnect e) {
             throw e; // the server drops the connection without (the rest of) a response

@@ -7,6 +7,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -112,6 +116,72 @@ class ClusterIT {
         assertThat(stopped.output()).doesNotContain("Pipeline failed").doesNotContain("Pipeline succeeded");
     }
 
+    @Test
+    void should_hold_the_account_wide_limits_across_all_nodes_together() throws Exception {
+        // narration and face_rig calls that take a while, so that two nodes would overlap them if each counted alone
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=300", "-Dsimulator.latency.tts=400",
+                "-Dsimulator.latency.align=400", "-Dsimulator.latency.export=400");
+        Processes.Run one = processes.jar(node("limits-1-", simulator), List.of());
+        Processes.Run two = processes.jar(node("limits-2-", simulator), List.of());
+        one.awaitLine("Watching", Duration.ofSeconds(90));
+        two.awaitLine("Watching", Duration.ofSeconds(90));
+        for (int p = 1; p <= PLANS; p++) {
+            drop(p);
+        }
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> manifests() == PLANS || !one.process.isAlive() || !two.process.isAlive());
+
+        assertThat(one.output()).as("both nodes worked").contains("Starting");
+        assertThat(two.output()).contains("Starting");
+        JsonNode stats = Processes.simulatorRequests(simulator);
+        System.out.println("most requests at once, two nodes: " + stats.path("max_in_flight"));
+        assertThat(stats.path("max_in_flight").path("elevenlabs").asInt()).as("elevenlabs.max-concurrent=1 for the account").isEqualTo(1);
+        assertThat(stats.path("max_in_flight").path("facerig 1").asInt()).as("one call at a time on the face_rig server").isEqualTo(1);
+        assertThat(stats.path("requests").path("elevenlabs.tts").asInt()).isEqualTo(PLANS * SCENES);
+    }
+
+    @Test
+    void should_make_no_paid_call_while_the_database_is_gone_and_finish_when_it_is_back() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=1500");
+        URI database = URI.create(ClusterServices.JDBC_URL.replace("jdbc:", ""));
+        try (TcpProxy proxy = new TcpProxy(database.getHost(), database.getPort())) {
+            Processes.Run node = processes.jar(node("outage-", simulator, "", "jdbc:postgresql://127.0.0.1:" + proxy.port()
+                    + database.getPath()), List.of());
+            String health = node.awaitLine("Health on ", Duration.ofSeconds(90)).replaceAll(".*Health on (\\S+)/observe/health.*", "$1");
+            drop(1);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> creates(simulator) >= 1 || !node.process.isAlive());
+
+            proxy.cut();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 503);
+            node.awaitLine("The journal's database cannot be reached", Duration.ofMinutes(1));
+            JsonNode before = Processes.simulatorRequests(simulator).path("requests");
+            // the outage lasts while the predictions already made go on: twenty more polls answered meanwhile
+            int polls = before.path("replicate.poll").asInt();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Processes.simulatorRequests(simulator).path("requests").path("replicate.poll").asInt() >= polls + 20);
+            JsonNode during = Processes.simulatorRequests(simulator).path("requests");
+            assertThat(during.path("replicate.create").asInt()).as("creates while the database was gone")
+                    .isEqualTo(before.path("replicate.create").asInt());
+            assertThat(during.path("elevenlabs.tts").asInt()).as("narrations while the database was gone")
+                    .isEqualTo(before.path("elevenlabs.tts").asInt());
+            assertThat(status(health + "/observe/health/ready")).isEqualTo(503);
+
+            proxy.mend();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> manifests() == 1 || !node.process.isAlive());
+            node.awaitLine("The journal's database answers again", Duration.ofSeconds(10));
+            assertThat(Json.read(Files.readString(shared.resolve("outbox/cluster-1/manifest.json"))).path("status").asText())
+                    .as(node.output()).isEqualTo("succeeded");
+            Processes.simulatorRequests(simulator).path("creates_by_input").fields().forEachRemaining(e ->
+                    assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 200);
+        }
+    }
+
+    private static int status(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static void signal(String signal, Process process) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
     }
@@ -123,11 +193,21 @@ class ClusterIT {
 
     /** As {@link #node(String, String)}, with parameters for the broker URL. */
     private Path node(String name, String simulator, String brokerParameters) throws IOException {
+        return node(name, simulator, brokerParameters, null);
+    }
+
+    /** As {@link #node(String, String, String)}, with the database reached at another address (null: as it is). */
+    private Path node(String name, String simulator, String brokerParameters, String jdbcAddress) throws IOException {
         List<String> settings = new ArrayList<>(services.nodeSettings());
         settings.replaceAll(s -> s.startsWith("pipeline.cluster.broker-url=") ? s + brokerParameters : s);
+        if (jdbcAddress != null) {
+            settings.replaceAll(s -> s.startsWith("pipeline.journal.jdbc-url=")
+                    ? s.replace(ClusterServices.JDBC_URL, jdbcAddress) : s);
+        }
         settings.addAll(List.of("pipeline.inbox=" + shared.resolve("inbox"), "pipeline.outbox=" + shared.resolve("outbox"),
                 "pipeline.dead-letter=" + shared.resolve("dead-letter"), "pipeline.artifacts=" + shared.resolve("artifacts"),
-                "pipeline.journal.lease=3s", "pipeline.plan-concurrency=2", "assembly.enabled=false"));
+                "pipeline.journal.lease=3s", "pipeline.plan-concurrency=2", "assembly.enabled=false",
+                "elevenlabs.max-concurrent=1", "facerig.max-concurrent=1"));
         return Processes.workFolder(name, simulator, settings.toArray(String[]::new));
     }
 

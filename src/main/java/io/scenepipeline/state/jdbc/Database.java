@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -72,6 +73,36 @@ public final class Database {
                     throw new JournalException("stopped while waiting for the journal's database", e);
                 }
             }
+        }
+    }
+
+    /** Runs {@code work} in a transaction once, without waiting out an outage (the caller tries again itself). */
+    public <T> T once(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (isOutage(e)) {
+                gone(e);
+            }
+            throw new JournalException("the journal's database: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs one statement with its arguments; returns the rows it changed. */
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
         }
     }
 

@@ -97,10 +97,10 @@ public final class JdbcStepJournal implements StepJournal {
         Long epoch = held.get(entry.key());
         db.inTransaction(c -> {
             fence(c, entry.key(), epoch, "record");
-            update(c, "INSERT INTO journal_steps (step_key, entry) VALUES (?, ?) ON CONFLICT (step_key) DO UPDATE"
+            Database.update(c, "INSERT INTO journal_steps (step_key, entry) VALUES (?, ?) ON CONFLICT (step_key) DO UPDATE"
                     + " SET entry = EXCLUDED.entry, used_at = now()", entry.key(), json);
-            update(c, "DELETE FROM journal_predictions WHERE step_key = ?", entry.key());
-            update(c, "DELETE FROM journal_claims WHERE step_key = ? AND owner = ?", entry.key(), node);
+            Database.update(c, "DELETE FROM journal_predictions WHERE step_key = ?", entry.key());
+            Database.update(c, "DELETE FROM journal_claims WHERE step_key = ? AND owner = ?", entry.key(), node);
             return null;
         });
         held.remove(entry.key());
@@ -156,23 +156,23 @@ public final class JdbcStepJournal implements StepJournal {
         Long epoch = held.get(prediction.key());
         db.inTransaction(c -> {
             fence(c, prediction.key(), epoch, "journal");
-            return update(c, "INSERT INTO journal_predictions (step_key, prediction) VALUES (?, ?) ON CONFLICT (step_key)"
+            return Database.update(c, "INSERT INTO journal_predictions (step_key, prediction) VALUES (?, ?) ON CONFLICT (step_key)"
                     + " DO UPDATE SET prediction = EXCLUDED.prediction, updated_at = now()", prediction.key(), json);
         });
     }
 
     @Override
     public void forgetPending(String key) {
-        db.inTransaction(c -> update(c, "DELETE FROM journal_predictions WHERE step_key = ?", key));
+        db.inTransaction(c -> Database.update(c, "DELETE FROM journal_predictions WHERE step_key = ?", key));
     }
 
     @Override
     public int purge(Duration retention) throws IOException {
         Set<String> kept = new HashSet<>();
         int removed = db.inTransaction(c -> {
-            int n = update(c, "DELETE FROM journal_steps WHERE used_at < now() - ? * interval '1 second'", retention.toSeconds());
-            update(c, "DELETE FROM journal_predictions WHERE updated_at < now() - interval '1 day'");
-            update(c, "DELETE FROM journal_claims WHERE lease_until < now() - interval '1 hour'");
+            int n = Database.update(c, "DELETE FROM journal_steps WHERE used_at < now() - ? * interval '1 second'", retention.toSeconds());
+            Database.update(c, "DELETE FROM journal_predictions WHERE updated_at < now() - interval '1 day'");
+            Database.update(c, "DELETE FROM journal_claims WHERE lease_until < now() - interval '1 hour'");
             try (PreparedStatement s = c.prepareStatement("SELECT entry FROM journal_steps"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     try {
@@ -227,7 +227,7 @@ public final class JdbcStepJournal implements StepJournal {
             claim(key);
             return;
         }
-        int renewed = db.inTransaction(c -> update(c, "UPDATE journal_claims SET lease_until = now() + ? * interval '1 millisecond'"
+        int renewed = db.inTransaction(c -> Database.update(c, "UPDATE journal_claims SET lease_until = now() + ? * interval '1 millisecond'"
                 + " WHERE step_key = ? AND owner = ? AND epoch = ?", lease.toMillis(), key, node, epoch));
         if (renewed == 0) {
             throw new ClaimLostException("Not paid for: another node took this step over while this node stood still past its lease");
@@ -238,7 +238,7 @@ public final class JdbcStepJournal implements StepJournal {
     public void release(String key) {
         Long epoch = held.remove(key);
         if (epoch != null) {
-            db.inTransaction(c -> update(c, "DELETE FROM journal_claims WHERE step_key = ? AND owner = ? AND epoch = ?", key, node, epoch));
+            db.inTransaction(c -> Database.update(c, "DELETE FROM journal_claims WHERE step_key = ? AND owner = ? AND epoch = ?", key, node, epoch));
         }
     }
 
@@ -265,14 +265,5 @@ public final class JdbcStepJournal implements StepJournal {
 
     public Duration lease() {
         return lease;
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            return s.executeUpdate();
-        }
     }
 }

@@ -27,6 +27,12 @@ public final class JournalSchema {
         // the node paying for a step, until its lease ends; epoch grows with each node that takes it over
         "CREATE TABLE IF NOT EXISTS journal_claims (step_key CHAR(64) PRIMARY KEY, owner TEXT NOT NULL, epoch BIGINT NOT NULL,"
                 + " lease_until TIMESTAMPTZ NOT NULL)",
+        // account-wide limits: a pool's slots (a face_rig server's calls, ElevenLabs' concurrent requests), held by a node
+        // until it gives them back or its lease ends; and the uses of a rate (Replicate's creates per minute)
+        "CREATE TABLE IF NOT EXISTS journal_slots (pool TEXT NOT NULL, slot INT NOT NULL, owner TEXT, lease_until TIMESTAMPTZ,"
+                + " PRIMARY KEY (pool, slot))",
+        "CREATE TABLE IF NOT EXISTS journal_uses (pool TEXT NOT NULL, used_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        "CREATE INDEX IF NOT EXISTS journal_uses_by_time ON journal_uses (pool, used_at)",
         // the inbox's claims on plan files (Camel's JDBC idempotent repository; file paths can be long)
         "CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255) NOT NULL, messageId VARCHAR(4096) NOT NULL,"
                 + " createdAt TIMESTAMP NOT NULL, PRIMARY KEY (processorName, messageId))",

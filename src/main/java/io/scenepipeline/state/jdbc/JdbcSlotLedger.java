@@ -1,0 +1,135 @@
+package io.scenepipeline.state.jdbc;
+
+import io.scenepipeline.state.SlotLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The account-wide limits of cluster mode in PostgreSQL: a pool's slots are rows one node at a time holds, with a lease
+ * renewed while it works (a node that dies loses them when the lease ends); a rate's uses are rows counted over the
+ * window under the pool's advisory lock. A database that does not answer counts as "all held": nothing is called
+ * beyond the limit, the caller tries again shortly.
+ */
+public final class JdbcSlotLedger implements SlotLedger {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private final Database db;
+    private final String node;
+    private final Duration lease;
+    /** Slots this node holds, by pool. */
+    private final Map<String, Deque<Integer>> held = new ConcurrentHashMap<>();
+    private final Set<String> made = ConcurrentHashMap.newKeySet();
+
+    public JdbcSlotLedger(Database db, String node, Duration lease) {
+        this.db = db;
+        this.node = node;
+        this.lease = lease;
+    }
+
+    @Override
+    public boolean tryTake(String pool, int capacity) {
+        try {
+            Integer slot = db.once(c -> {
+                if (made.add(pool + "/" + capacity)) {
+                    try (PreparedStatement s = c.prepareStatement("INSERT INTO journal_slots (pool, slot) SELECT ?, g FROM"
+                            + " generate_series(1, ?) g ON CONFLICT DO NOTHING")) {
+                        s.setString(1, pool);
+                        s.setInt(2, capacity);
+                        s.executeUpdate();
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE journal_slots SET owner = ?, lease_until = now() + ? * interval '1 millisecond'"
+                        + " WHERE (pool, slot) = (SELECT pool, slot FROM journal_slots WHERE pool = ? AND slot <= ?"
+                        + " AND (owner IS NULL OR lease_until < now()) ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING slot")) {
+                    s.setString(1, node);
+                    s.setLong(2, lease.toMillis());
+                    s.setString(3, pool);
+                    s.setInt(4, capacity);
+                    try (ResultSet rs = s.executeQuery()) {
+                        return rs.next() ? rs.getInt(1) : null;
+                    }
+                }
+            });
+            if (slot == null) {
+                return false;
+            }
+            held.computeIfAbsent(pool, p -> new ArrayDeque<>()).push(slot);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debug("No slot of {} from the database: {}", pool, e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void give(String pool) {
+        Deque<Integer> slots = held.get(pool);
+        Integer slot;
+        synchronized (this) {
+            slot = slots == null ? null : slots.poll();
+        }
+        if (slot == null) {
+            return;
+        }
+        try {
+            db.once(c -> Database.update(c, "UPDATE journal_slots SET owner = NULL, lease_until = NULL WHERE pool = ? AND slot = ? AND owner = ?",
+                    pool, slot, node));
+        } catch (RuntimeException e) {
+            // the lease ends it: the slot is free again for everyone then
+            LOG.debug("Slot {} of {} not given back ({}); its lease ends it", slot, pool, e.getMessage());
+        }
+    }
+
+    @Override
+    public Duration tryUse(String pool, int perWindow, Duration window) {
+        try {
+            return db.once(c -> {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, "uses " + pool);
+                    lock.execute();
+                }
+                Database.update(c, "DELETE FROM journal_uses WHERE pool = ? AND used_at < now() - ? * interval '1 millisecond'", pool, window.toMillis());
+                try (PreparedStatement s = c.prepareStatement("SELECT count(*), min(used_at), now() FROM journal_uses WHERE pool = ?")) {
+                    s.setString(1, pool);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        if (rs.getInt(1) >= perWindow) {
+                            Timestamp oldest = rs.getTimestamp(2);
+                            Timestamp now = rs.getTimestamp(3);
+                            return Duration.ofMillis(Math.max(1, oldest.getTime() + window.toMillis() - now.getTime()));
+                        }
+                    }
+                }
+                Database.update(c, "INSERT INTO journal_uses (pool) VALUES (?)", pool);
+                return Duration.ZERO;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("No use of {} from the database: {}", pool, e.getMessage());
+            return Duration.ofMillis(500);
+        }
+    }
+
+    /** Extends the lease of every slot this node holds; run every third of a lease. */
+    public void renewLeases() {
+        if (held.values().stream().allMatch(Deque::isEmpty)) {
+            return;
+        }
+        try {
+            db.once(c -> Database.update(c, "UPDATE journal_slots SET lease_until = now() + ? * interval '1 millisecond' WHERE owner = ?",
+                    lease.toMillis(), node));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not renew this node's slots: {}", e.getMessage());
+        }
+    }
+}
