@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -145,21 +146,29 @@ class ClusterIT {
         String simulator = processes.simulator("-Dsimulator.prediction-ms=1500");
         URI database = URI.create(ClusterServices.JDBC_URL.replace("jdbc:", ""));
         try (TcpProxy proxy = new TcpProxy(database.getHost(), database.getPort())) {
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
             Processes.Run node = processes.jar(node("outage-", simulator, "", "jdbc:postgresql://127.0.0.1:" + proxy.port()
-                    + database.getPath()), List.of());
-            String health = node.awaitLine("Health on ", Duration.ofSeconds(90)).replaceAll(".*Health on (\\S+)/observe/health.*", "$1");
+                    + database.getPath()), List.of("-Dcamel.management.port=" + port));
+            node.awaitLine("Health on ", Duration.ofSeconds(90));
+            String health = "http://127.0.0.1:" + port;
             drop(1);
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                     .until(() -> creates(simulator) >= 1 || !node.process.isAlive());
 
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 200);
             proxy.cut();
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 503);
+            assertThat(readiness(health)).contains("\"cluster\",\"status\":\"DOWN\"")
+                    .contains("the journal's database (pipeline.journal.jdbc-url) cannot be reached");
             node.awaitLine("The journal's database cannot be reached", Duration.ofMinutes(1));
             JsonNode before = Processes.simulatorRequests(simulator).path("requests");
-            // the outage lasts while the predictions already made go on: twenty more polls answered meanwhile
-            int polls = before.path("replicate.poll").asInt();
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> Processes.simulatorRequests(simulator).path("requests").path("replicate.poll").asInt() >= polls + 20);
+            // the outage lasts while the node answers ten more readiness checks with 503 (every step waits for the database)
+            int[] down = {0};
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> (status(health + "/observe/health/ready") == 503 ? ++down[0] : down[0]) >= 10);
             JsonNode during = Processes.simulatorRequests(simulator).path("requests");
             assertThat(during.path("replicate.create").asInt()).as("creates while the database was gone")
                     .isEqualTo(before.path("replicate.create").asInt());
@@ -174,8 +183,17 @@ class ClusterIT {
                     .as(node.output()).isEqualTo("succeeded");
             Processes.simulatorRequests(simulator).path("creates_by_input").fields().forEachRemaining(e ->
                     assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 200);
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 200);
+            } finally {
+                System.out.println("readiness: " + readiness(health));
+            }
         }
+    }
+
+    private static String readiness(String health) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(health + "/observe/health/ready?exposureLevel=full")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int status(String url) throws Exception {

@@ -38,8 +38,10 @@ final class TcpProxy implements AutoCloseable {
     synchronized void cut() throws IOException {
         listener.close();
         for (Socket s : open) {
-            s.setSoLinger(true, 0);
-            s.close();
+            if (!s.isClosed()) {
+                s.setSoLinger(true, 0);
+                s.close();
+            }
         }
         open.clear();
     }
@@ -101,6 +103,8 @@ final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        cut();
+        if (!listener.isClosed()) {
+            cut();
+        }
     }
 }
