@@ -2,6 +2,8 @@ package io.scenepipeline.cli;
 
 import io.scenepipeline.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.JMSContext;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -191,6 +194,50 @@ class ClusterIT {
         }
     }
 
+    @Test
+    void should_pay_once_for_a_file_dropped_twice_and_a_message_sent_twice() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=300");
+        // the same plan sent twice with one duplicate id (a node that died between the send and the file's removal):
+        // the broker keeps one
+        String plan = Files.readString(write(1, shared.resolve("plan-1.json")));
+        try (var factory = new ActiveMQConnectionFactory(ClusterServices.BROKER_URL,
+                ClusterServices.BROKER_USER, ClusterServices.BROKER_PASSWORD);
+             var jms = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            for (int i = 0; i < 2; i++) {
+                var message = jms.createBytesMessage();
+                message.writeBytes(plan.getBytes(StandardCharsets.UTF_8));
+                message.setStringProperty("JMSXGroupID", "cluster-1");
+                message.setStringProperty("_AMQ_DUPL_ID", "same-send");
+                message.setStringProperty("ScenePipelineFile", "cluster-1.json");
+                jms.createProducer().send(jms.createQueue(services.queue), message);
+            }
+        }
+        Processes.Run node = processes.jar(node("twice-", simulator), List.of());
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> manifests() == 1 || !node.process.isAlive());
+        // the same file dropped again once it is done, and under two names at once: each runs, from the journal
+        drop(1);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> count(node, "plan=cluster-1 Pipeline succeeded") == 2 || !node.process.isAlive());
+        Path inbox = shared.resolve("inbox");
+        write(1, inbox.resolve(".a.tmp"));
+        write(1, inbox.resolve(".b.tmp"));
+        Files.move(inbox.resolve(".a.tmp"), inbox.resolve("copy-a.json"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(inbox.resolve(".b.tmp"), inbox.resolve("copy-b.json"), StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> count(node, "plan=cluster-1 Pipeline succeeded") == 4 || !node.process.isAlive());
+
+        assertThat(count(node, "plan=cluster-1 Starting")).as(node.output()).isEqualTo(4);
+        JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
+        assertThat(creates).hasSize(SCENES * 2);
+        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        assertThat(Processes.simulatorRequests(simulator).path("requests").path("elevenlabs.tts").asInt()).isEqualTo(SCENES);
+        assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
+    }
+
+    private static long count(Processes.Run run, String text) {
+        return run.lines.stream().filter(l -> l.contains(text)).count();
+    }
+
     private static String readiness(String health) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(health + "/observe/health/ready?exposureLevel=full")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -230,6 +277,13 @@ class ClusterIT {
     }
 
     private void drop(int p) throws IOException {
+        Path inbox = Files.createDirectories(shared.resolve("inbox"));
+        Path tmp = write(p, inbox.resolve(".plan-" + p + ".tmp"));
+        Files.move(tmp, inbox.resolve("cluster-" + p + ".json"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Plan {@code p}, {@link #SCENES} scenes with prompts of its own, written to {@code file}. */
+    private static Path write(int p, Path file) throws IOException {
         StringBuilder scenes = new StringBuilder();
         for (int s = 1; s <= SCENES; s++) {
             scenes.append(s > 1 ? "," : "").append("{\"scene_number\": ").append(s).append(", \"scene_type\": \"video\", ")
@@ -237,10 +291,8 @@ class ClusterIT {
                     .append("\"visual_description\": \"Cluster plan ").append(p).append(" scene ").append(s).append("\", \"duration\": 4}");
         }
         String plan = "{\"title\": \"Cluster plan " + p + "\", \"plan_id\": \"cluster-" + p + "\", \"scenes\": [" + scenes + "]}";
-        Path inbox = Files.createDirectories(shared.resolve("inbox"));
-        Path tmp = inbox.resolve(".plan-" + p + ".tmp");
-        Files.writeString(tmp, plan);
-        Files.move(tmp, inbox.resolve("cluster-" + p + ".json"), StandardCopyOption.ATOMIC_MOVE);
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, plan);
     }
 
     private long manifests() throws IOException {
