@@ -106,7 +106,8 @@ public class PipelineConfiguration implements CamelConfiguration {
             ledger = SlotLedger.LOCAL;
         } else {
             ensureWritable("pipeline.artifacts", cluster.artifacts());
-            ClusterWiring.Cluster parts = ClusterWiring.bind(context, this, cluster, readLock);
+            ClusterWiring.Cluster parts = ClusterWiring.bind(context, this, cluster,
+                    new PlanReadLock(inbox.minAgeMs(), inbox.checkIntervalMs(), inbox.settleMs(), settings.limits().maxPlanBytes()));
             journal = parts.journal();
             ledger = parts.ledger();
         }

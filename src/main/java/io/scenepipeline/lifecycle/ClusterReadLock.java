@@ -23,9 +23,12 @@ public final class ClusterReadLock implements GenericFileExclusiveReadLockStrate
     private final IdempotentRepository claims;
     private final PlanReadLock whole;
 
+    /** @param whole a read lock of its own (the endpoint's options are set on it: not one another endpoint shares) */
     public ClusterReadLock(IdempotentRepository claims, PlanReadLock whole) {
         this.claims = claims;
         this.whole = whole;
+        whole.setMarkerFiler(false);
+        whole.setDeleteOrphanLockFiles(false);
     }
 
     @Override
@@ -91,11 +94,11 @@ public final class ClusterReadLock implements GenericFileExclusiveReadLockStrate
 
     @Override
     public void setMarkerFiler(boolean markerFile) {
-        whole.setMarkerFiler(markerFile);
+        // never: see the class comment
     }
 
     @Override
     public void setDeleteOrphanLockFiles(boolean deleteOrphanLockFiles) {
-        whole.setDeleteOrphanLockFiles(deleteOrphanLockFiles);
+        // there are no lock files
     }
 }

@@ -234,6 +234,24 @@ class ClusterIT {
         assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
     }
 
+    @Test
+    void should_take_over_a_file_a_dead_node_had_claimed_in_the_inbox() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=300");
+        // this node claims the file, then waits a minute for it to settle: long enough to die holding the claim
+        Processes.Run dying = processes.jar(node("claimer-", simulator, "", null, "pipeline.inbox.min-age=60000"), List.of());
+        dying.awaitLine("Watching", Duration.ofSeconds(90));
+        drop(1);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                .until(() -> services.count("SELECT count(*) FROM CAMEL_MESSAGEPROCESSED") == 1);
+        dying.process.destroyForcibly().waitFor();
+
+        Processes.Run other = processes.jar(node("taker-", simulator), List.of());
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> manifests() == 1 || !other.process.isAlive());
+        assertThat(other.output()).contains("plan=cluster-1 Queued for the cluster");
+        assertThat(Json.read(Files.readString(shared.resolve("outbox/cluster-1/manifest.json"))).path("status").asText()).isEqualTo("succeeded");
+        assertThat(shared.resolve("inbox")).as("no lock file left behind").isEmptyDirectory();
+    }
+
     private static long count(Processes.Run run, String text) {
         return run.lines.stream().filter(l -> l.contains(text)).count();
     }
@@ -262,7 +280,7 @@ class ClusterIT {
     }
 
     /** As {@link #node(String, String, String)}, with the database reached at another address (null: as it is). */
-    private Path node(String name, String simulator, String brokerParameters, String jdbcAddress) throws IOException {
+    private Path node(String name, String simulator, String brokerParameters, String jdbcAddress, String... extra) throws IOException {
         List<String> settings = new ArrayList<>(services.nodeSettings());
         settings.replaceAll(s -> s.startsWith("pipeline.cluster.broker-url=") ? s + brokerParameters : s);
         if (jdbcAddress != null) {
@@ -273,6 +291,7 @@ class ClusterIT {
                 "pipeline.dead-letter=" + shared.resolve("dead-letter"), "pipeline.artifacts=" + shared.resolve("artifacts"),
                 "pipeline.journal.lease=3s", "pipeline.plan-concurrency=2", "assembly.enabled=false",
                 "elevenlabs.max-concurrent=1", "facerig.max-concurrent=1"));
+        settings.addAll(List.of(extra));
         return Processes.workFolder(name, simulator, settings.toArray(String[]::new));
     }
 

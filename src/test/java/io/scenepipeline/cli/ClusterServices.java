@@ -20,21 +20,21 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code CLUSTER_JDBC_URL}, {@code CLUSTER_BROKER_URL} and their users say). Each test gets a schema and a queue of
  * its own. Without them the cluster ITs are skipped, except under {@code REQUIRE_CLUSTER=1} (CI), where they fail.
  */
-final class ClusterServices {
+public final class ClusterServices {
 
-    static final String JDBC_URL = env("CLUSTER_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/scene_pipeline");
-    static final String JDBC_USER = env("CLUSTER_JDBC_USER", "scene_pipeline");
-    static final String JDBC_PASSWORD = env("CLUSTER_JDBC_PASSWORD", "journal-ci-password");
-    static final String BROKER_URL = env("CLUSTER_BROKER_URL", "tcp://127.0.0.1:61616");
-    static final String BROKER_USER = env("CLUSTER_BROKER_USER", "scene-pipeline");
-    static final String BROKER_PASSWORD = env("CLUSTER_BROKER_PASSWORD", "broker-ci-password");
+    public static final String JDBC_URL = env("CLUSTER_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/scene_pipeline");
+    public static final String JDBC_USER = env("CLUSTER_JDBC_USER", "scene_pipeline");
+    public static final String JDBC_PASSWORD = env("CLUSTER_JDBC_PASSWORD", "journal-ci-password");
+    public static final String BROKER_URL = env("CLUSTER_BROKER_URL", "tcp://127.0.0.1:61616");
+    public static final String BROKER_USER = env("CLUSTER_BROKER_USER", "scene-pipeline");
+    public static final String BROKER_PASSWORD = env("CLUSTER_BROKER_PASSWORD", "broker-ci-password");
 
     /** This test's schema and queue. */
-    final String schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    final String queue = "it." + schema;
+    public final String schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    public final String queue = "it." + schema;
 
     /** Skips (or, under REQUIRE_CLUSTER=1, fails) when the servers are not there; makes this test's schema. */
-    static ClusterServices require() throws SQLException {
+    public static ClusterServices require() throws SQLException {
         String missing = null;
         if (!listening(BROKER_URL)) {
             missing = "no ActiveMQ Artemis on " + BROKER_URL;
@@ -55,7 +55,7 @@ final class ClusterServices {
     }
 
     /** The settings a node needs for this test's schema and queue. */
-    List<String> nodeSettings() {
+    public List<String> nodeSettings() {
         return List.of("pipeline.cluster.broker-url=" + BROKER_URL, "pipeline.cluster.broker-user=" + BROKER_USER,
                 "pipeline.cluster.broker-password=" + BROKER_PASSWORD, "pipeline.cluster.queue=" + queue,
                 "pipeline.journal.jdbc-url=" + JDBC_URL + "?currentSchema=" + schema,
