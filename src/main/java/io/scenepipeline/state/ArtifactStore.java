@@ -1,6 +1,8 @@
 package io.scenepipeline.state;
 
 import io.scenepipeline.support.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * so a name that exists is whole; the same content is stored once.
  */
 public final class ArtifactStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
 
     private final Path folder;
 
@@ -97,6 +102,29 @@ public final class ArtifactStore {
             verified.put(sha256, stamp);
         }
         return ok;
+    }
+
+    /** Reads a journal entry from where a journal keeps it. */
+    @FunctionalInterface
+    public interface EntryReader {
+        StepEntry read() throws IOException;
+    }
+
+    /**
+     * The entry {@code reader} reads, when it reads and its artifact is intact; else empty, with a warning that the
+     * step will run again.
+     */
+    public Optional<StepEntry> usable(String key, EntryReader reader) {
+        try {
+            StepEntry entry = reader.read();
+            if (intact(entry.artifact(), entry.sha256(), entry.size())) {
+                return Optional.of(entry);
+            }
+            LOG.warn("Journal entry {} ({}) points at a missing or damaged file; the step will run again", key, entry.step());
+        } catch (IOException e) {
+            LOG.warn("Journal entry {} cannot be read ({}); the step will run again", key, e.getMessage());
+        }
+        return Optional.empty();
     }
 
     /** Puts an artifact at {@code target} (a hard link where possible, else a copy). */

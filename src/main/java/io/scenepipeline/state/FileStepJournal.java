@@ -55,18 +55,16 @@ public final class FileStepJournal implements StepJournal {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        try {
-            StepEntry entry = Json.MAPPER.readValue(file.toFile(), StepEntry.class);
-            if (!artifacts.intact(entry.artifact(), entry.sha256(), entry.size())) {
-                LOG.warn("Journal entry {} ({}) points at a missing or damaged file; the step will run again", key, entry.step());
-                return Optional.empty();
+        Optional<StepEntry> entry = artifacts.usable(key, () -> Json.MAPPER.readValue(file.toFile(), StepEntry.class));
+        if (entry.isPresent()) {
+            try {
+                // pipeline.journal-retention counts from the last use
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+            } catch (IOException e) {
+                LOG.debug("Journal entry {} could not be marked used: {}", key, e.getMessage());
             }
-            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
-            return Optional.of(entry);
-        } catch (IOException e) {
-            LOG.warn("Journal entry {} cannot be read ({}); the step will run again", key, e.getMessage());
-            return Optional.empty();
         }
+        return entry;
     }
 
     @Override

@@ -32,6 +32,8 @@ public final class ClusterBench {
     private static final Path JAR = Path.of("target", "scene-pipeline.jar").toAbsolutePath();
     private static final Path ROOT = Path.of("target", "bench", "cluster").toAbsolutePath();
     private static final int PLANS = 6;
+    /** Notified at every line a node prints. */
+    private static final Object LINES = new Object();
 
     private final List<Process> processes = new ArrayList<>();
 
@@ -165,6 +167,9 @@ public final class ClusterBench {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         lines.add(line);
                         seen.putIfAbsent(line.length() > 24 ? line.substring(24) : line, System.nanoTime());
+                        synchronized (LINES) {
+                            LINES.notifyAll();
+                        }
                     }
                 } catch (IOException ended) {
                     // the node is gone
@@ -201,13 +206,17 @@ public final class ClusterBench {
         boolean ok() throws Exception;
     }
 
+    /** Checks again at every line a node prints (each step of a plan prints one), up to {@code seconds}. */
     private static void until(Check check, int seconds) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!check.ok()) {
-            if (System.nanoTime() > end) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
                 throw new IllegalStateException("not within " + seconds + " s");
             }
-            Thread.sleep(20);
+            synchronized (LINES) {
+                LINES.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)));
+            }
         }
     }
 

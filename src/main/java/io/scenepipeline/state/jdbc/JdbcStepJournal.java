@@ -62,20 +62,7 @@ public final class JdbcStepJournal implements StepJournal {
                 }
             }
         });
-        if (json == null) {
-            return Optional.empty();
-        }
-        try {
-            StepEntry entry = Json.MAPPER.readValue(json, StepEntry.class);
-            if (!artifacts.intact(entry.artifact(), entry.sha256(), entry.size())) {
-                LOG.warn("Journal entry {} ({}) points at a missing or damaged file; the step will run again", key, entry.step());
-                return Optional.empty();
-            }
-            return Optional.of(entry);
-        } catch (IOException e) {
-            LOG.warn("Journal entry {} cannot be read ({}); the step will run again", key, e.getMessage());
-            return Optional.empty();
-        }
+        return json == null ? Optional.empty() : artifacts.usable(key, () -> Json.MAPPER.readValue(json, StepEntry.class));
     }
 
     @Override

@@ -1,0 +1,116 @@
+package io.scenepipeline.cli;
+
+import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.JMSContext;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Cluster mode when its parts misbehave: the database gone mid-plan (a TCP relay cut), and the same plan sent or dropped
+ * more than once; real processes, PostgreSQL and Artemis as in {@link ClusterIT}.
+ */
+class ClusterOutageIT extends ClusterTestSupport {
+
+    @Test
+    void should_make_no_paid_call_while_the_database_is_gone_and_finish_when_it_is_back() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=1500");
+        URI database = URI.create(ClusterServices.JDBC_URL.replace("jdbc:", ""));
+        try (TcpProxy proxy = new TcpProxy(database.getHost(), database.getPort())) {
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            Processes.Run node = processes.jar(node("outage-", simulator, "", "jdbc:postgresql://127.0.0.1:" + proxy.port()
+                    + database.getPath()), List.of("-Dcamel.management.port=" + port));
+            node.awaitLine("Health on ", Duration.ofSeconds(90));
+            String health = "http://127.0.0.1:" + port;
+            drop(1);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> creates(simulator) >= 1 || !node.process.isAlive());
+
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 200);
+            proxy.cut();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 503);
+            assertThat(readiness(health)).contains("\"cluster\",\"status\":\"DOWN\"")
+                    .contains("the journal's database (pipeline.journal.jdbc-url) cannot be reached");
+            node.awaitLine("The journal's database cannot be reached", Duration.ofMinutes(1));
+            JsonNode before = Processes.simulatorRequests(simulator).path("requests");
+            // the outage lasts while the node answers ten more readiness checks with 503 (every step waits for the database)
+            int[] down = {0};
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> (status(health + "/observe/health/ready") == 503 ? ++down[0] : down[0]) >= 10);
+            JsonNode during = Processes.simulatorRequests(simulator).path("requests");
+            assertThat(during.path("replicate.create").asInt()).as("creates while the database was gone")
+                    .isEqualTo(before.path("replicate.create").asInt());
+            assertThat(during.path("elevenlabs.tts").asInt()).as("narrations while the database was gone")
+                    .isEqualTo(before.path("elevenlabs.tts").asInt());
+            assertThat(status(health + "/observe/health/ready")).isEqualTo(503);
+
+            proxy.mend();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> manifests() == 1 || !node.process.isAlive());
+            node.awaitLine("The journal's database answers again", Duration.ofSeconds(10));
+            assertThat(Json.read(Files.readString(shared.resolve("outbox/cluster-1/manifest.json"))).path("status").asText())
+                    .as(node.output()).isEqualTo("succeeded");
+            Processes.simulatorRequests(simulator).path("creates_by_input").fields().forEachRemaining(e ->
+                    assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 200);
+            } finally {
+                System.out.println("readiness: " + readiness(health));
+            }
+        }
+    }
+
+    @Test
+    void should_pay_once_for_a_file_dropped_twice_and_a_message_sent_twice() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=300");
+        // the same plan sent twice with one duplicate id (a node that died between the send and the file's removal):
+        // the broker keeps one
+        String plan = Files.readString(write(1, shared.resolve("plan-1.json")));
+        try (var factory = new ActiveMQConnectionFactory(ClusterServices.BROKER_URL,
+                ClusterServices.BROKER_USER, ClusterServices.BROKER_PASSWORD);
+             var jms = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            for (int i = 0; i < 2; i++) {
+                var message = jms.createBytesMessage();
+                message.writeBytes(plan.getBytes(StandardCharsets.UTF_8));
+                message.setStringProperty("JMSXGroupID", "cluster-1");
+                message.setStringProperty("_AMQ_DUPL_ID", "same-send");
+                message.setStringProperty("ScenePipelineFile", "cluster-1.json");
+                jms.createProducer().send(jms.createQueue(services.queue), message);
+            }
+        }
+        Processes.Run node = processes.jar(node("twice-", simulator), List.of());
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> manifests() == 1 || !node.process.isAlive());
+        // the same file dropped again once it is done, and under two names at once: each runs, from the journal
+        drop(1);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> count(node, "plan=cluster-1 Pipeline succeeded") == 2 || !node.process.isAlive());
+        Path inbox = shared.resolve("inbox");
+        write(1, inbox.resolve(".a.tmp"));
+        write(1, inbox.resolve(".b.tmp"));
+        Files.move(inbox.resolve(".a.tmp"), inbox.resolve("copy-a.json"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(inbox.resolve(".b.tmp"), inbox.resolve("copy-b.json"), StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> count(node, "plan=cluster-1 Pipeline succeeded") == 4 || !node.process.isAlive());
+
+        assertThat(count(node, "plan=cluster-1 Starting")).as(node.output()).isEqualTo(4);
+        JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
+        assertThat(creates).hasSize(SCENES * 2);
+        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        assertThat(Processes.simulatorRequests(simulator).path("requests").path("elevenlabs.tts").asInt()).isEqualTo(SCENES);
+        assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
+    }
+}

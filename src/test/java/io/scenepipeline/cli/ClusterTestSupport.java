@@ -1,0 +1,123 @@
+package io.scenepipeline.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the cluster ITs share: a schema and queue of their own (ClusterServices), shared folders, node folders of the
+ * packaged jar, plans with prompts of their own, and the counts they check.
+ */
+abstract class ClusterTestSupport {
+
+    static final int PLANS = 4;
+    static final int SCENES = 2;
+
+    final Processes processes = new Processes();
+    ClusterServices services;
+    Path shared;
+
+    @BeforeEach
+    void servers() throws Exception {
+        services = ClusterServices.require();
+        Files.createDirectories(Path.of("target", "it-runs"));
+        shared = Files.createTempDirectory(Path.of("target", "it-runs").toAbsolutePath(), "cluster-shared-");
+    }
+
+    @AfterEach
+    void stopAll() {
+        processes.close();
+    }
+
+    static long count(Processes.Run run, String text) {
+        return run.lines.stream().filter(l -> l.contains(text)).count();
+    }
+
+    static String readiness(String health) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(health + "/observe/health/ready?exposureLevel=full")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static int status(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static void signal(String signal, Process process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+    }
+
+    /** A node's own folder, its work inside, on the shared folders. */
+    Path node(String name, String simulator) throws IOException {
+        return node(name, simulator, "");
+    }
+
+    /** As {@link #node(String, String)}, with parameters for the broker URL. */
+    Path node(String name, String simulator, String brokerParameters) throws IOException {
+        return node(name, simulator, brokerParameters, null);
+    }
+
+    /** As {@link #node(String, String, String)}, with the database reached at another address (null: as it is). */
+    Path node(String name, String simulator, String brokerParameters, String jdbcAddress, String... extra) throws IOException {
+        List<String> settings = new ArrayList<>(services.nodeSettings());
+        settings.replaceAll(s -> s.startsWith("pipeline.cluster.broker-url=") ? s + brokerParameters : s);
+        if (jdbcAddress != null) {
+            settings.replaceAll(s -> s.startsWith("pipeline.journal.jdbc-url=")
+                    ? s.replace(ClusterServices.JDBC_URL, jdbcAddress) : s);
+        }
+        settings.addAll(List.of("pipeline.inbox=" + shared.resolve("inbox"), "pipeline.outbox=" + shared.resolve("outbox"),
+                "pipeline.dead-letter=" + shared.resolve("dead-letter"), "pipeline.artifacts=" + shared.resolve("artifacts"),
+                "pipeline.journal.lease=3s", "pipeline.plan-concurrency=2", "assembly.enabled=false",
+                "elevenlabs.max-concurrent=1", "facerig.max-concurrent=1"));
+        settings.addAll(List.of(extra));
+        return Processes.workFolder(name, simulator, settings.toArray(String[]::new));
+    }
+
+    void drop(int p) throws IOException {
+        Path inbox = Files.createDirectories(shared.resolve("inbox"));
+        Path tmp = write(p, inbox.resolve(".plan-" + p + ".tmp"));
+        Files.move(tmp, inbox.resolve("cluster-" + p + ".json"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Plan {@code p}, {@link #SCENES} scenes with prompts of its own, written to {@code file}. */
+    static Path write(int p, Path file) throws IOException {
+        StringBuilder scenes = new StringBuilder();
+        for (int s = 1; s <= SCENES; s++) {
+            scenes.append(s > 1 ? "," : "").append("{\"scene_number\": ").append(s).append(", \"scene_type\": \"video\", ")
+                    .append("\"narration\": \"Narration ").append(p).append('.').append(s).append("\", ")
+                    .append("\"visual_description\": \"Cluster plan ").append(p).append(" scene ").append(s).append("\", \"duration\": 4}");
+        }
+        String plan = "{\"title\": \"Cluster plan " + p + "\", \"plan_id\": \"cluster-" + p + "\", \"scenes\": [" + scenes + "]}";
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, plan);
+    }
+
+    long manifests() throws IOException {
+        Path outbox = shared.resolve("outbox");
+        if (!Files.isDirectory(outbox)) {
+            return 0;
+        }
+        try (var dirs = Files.list(outbox)) {
+            return dirs.filter(d -> Files.exists(d.resolve("manifest.json"))).count();
+        }
+    }
+
+    static int creates(String simulator) throws Exception {
+        int n = 0;
+        for (var it = Processes.simulatorRequests(simulator).path("creates_by_input").elements(); it.hasNext(); ) {
+            n += it.next().asInt();
+        }
+        return n;
+    }
+}
