@@ -1,5 +1,6 @@
 package io.scenepipeline.cli;
 
+import io.scenepipeline.config.ClusterSettings;
 import io.scenepipeline.config.PipelineConfiguration;
 import io.scenepipeline.config.PipelineSettings;
 import io.scenepipeline.plan.PlanValidationException;
@@ -97,6 +98,11 @@ public final class ScenePipelineApp {
                 }
             }
             PipelineSettings settings = PipelineSettings.from(props::get);
+            if (cli.once() && ClusterSettings.from(props::get, settings.folders().work()) != null) {
+                // a node cannot tell when the cluster's queue is done: it would stop with plans still in flight elsewhere
+                throw new StartupException("--once is for the single-process mode; in cluster mode (pipeline.cluster.broker-url"
+                        + " and pipeline.journal.jdbc-url set) a node runs until it is stopped");
+            }
             if (cli.estimate()) {
                 return Estimate.run(cli.plans(), settings, Prices.of(props::get, settings.elevenlabs().model()),
                         Budget.parse(props.get("pipeline.max-cost-per-plan")).maxUsd(), System.out);

@@ -134,6 +134,16 @@ class JarIT {
         assertThat(work.resolve("env-inbox")).doesNotExist();
     }
 
+    @Test
+    void should_refuse_once_in_cluster_mode_with_one_line() throws Exception {
+        Result r = run(List.of("-Dpipeline.cluster.broker-url=tcp://127.0.0.1:1", "-Dpipeline.journal.jdbc-url=jdbc:postgresql://127.0.0.1:1/x"),
+                "--simulate", "--once");
+
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.output.strip()).isEqualTo("scene-pipeline: --once is for the single-process mode; in cluster mode "
+                + "(pipeline.cluster.broker-url and pipeline.journal.jdbc-url set) a node runs until it is stopped");
+    }
+
     private static void assertPlayableVideo(Path mp4) throws Exception {
         byte[] head = Files.readAllBytes(mp4);
         assertThat(new String(head, 4, 4, StandardCharsets.ISO_8859_1)).isEqualTo("ftyp");
