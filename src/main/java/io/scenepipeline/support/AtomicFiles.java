@@ -8,10 +8,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +64,33 @@ public final class AtomicFiles {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+            if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+                return;
+            }
+            // another file system (a node's work folder and a shared outbox): copied beside the target, renamed
+            // there in one step, so the target is never seen half made; then the source goes
+            Path incoming = target.resolveSibling("." + target.getFileName() + ".incoming-" + UUID.randomUUID());
+            try {
+                copyTree(source, incoming);
+                Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                deleteTree(incoming);
+            }
+            deleteTree(source);
+        }
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> all = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) all::iterator) {
+                Path to = target.resolve(source.relativize(from).toString());
+                if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                }
+            }
         }
     }
 
