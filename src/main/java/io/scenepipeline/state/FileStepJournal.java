@@ -28,19 +28,18 @@ import java.util.regex.Pattern;
  * Every file is written to a temporary name, flushed and renamed, and an entry is written only after its artifact,
  * so a crash never leaves an entry that points at a half file.
  */
-public final class FileStepJournal implements StepJournal {
+public final class FileStepJournal extends ArtifactJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
 
     private final Path steps;
-    private final ArtifactStore artifacts;
     private final Path predictions;
 
     public FileStepJournal(Path root) {
+        super(new ArtifactStore(root.resolve("artifacts")));
         this.steps = root.resolve("steps");
         this.predictions = root.resolve("predictions");
-        this.artifacts = new ArtifactStore(root.resolve("artifacts"));
         try {
             Files.createDirectories(steps);
             Files.createDirectories(predictions);
@@ -68,33 +67,10 @@ public final class FileStepJournal implements StepJournal {
     }
 
     @Override
-    public StepEntry record(String key, String step, String provider, String model, Path output, String predictionId,
-                            String requestId, String outputUrl, int attempts, long durationMs) throws IOException {
-        return write(StepEntry.of(key, step, provider, model, artifacts.store(output), predictionId, requestId, outputUrl,
-                attempts, durationMs));
-    }
-
-    @Override
-    public StepEntry record(String key, String step, String provider, String model, byte[] output, String extension,
-                            String requestId, int attempts, long durationMs) throws IOException {
-        return write(StepEntry.of(key, step, provider, model, artifacts.store(output, extension), null, requestId, null,
-                attempts, durationMs));
-    }
-
-    private StepEntry write(StepEntry entry) throws IOException {
+    protected StepEntry write(StepEntry entry) throws IOException {
         AtomicFiles.write(steps.resolve(checked(entry.key()) + ".json"), Json.pretty(entry));
         Files.deleteIfExists(predictions.resolve(entry.key() + ".json"));
         return entry;
-    }
-
-    @Override
-    public void restore(StepEntry entry, Path target) throws IOException {
-        artifacts.restore(entry.artifact(), target);
-    }
-
-    @Override
-    public byte[] read(StepEntry entry) throws IOException {
-        return artifacts.read(entry.artifact());
     }
 
     @Override

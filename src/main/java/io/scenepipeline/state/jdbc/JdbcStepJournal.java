@@ -1,10 +1,10 @@
 package io.scenepipeline.state.jdbc;
 
+import io.scenepipeline.state.ArtifactJournal;
 import io.scenepipeline.state.ArtifactStore;
 import io.scenepipeline.state.ClaimLostException;
 import io.scenepipeline.state.PendingPrediction;
 import io.scenepipeline.state.StepEntry;
-import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.support.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +30,11 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code pipeline.journal.lease}) that the node renews while it works; a node that takes over a step whose lease ran out
  * raises its epoch, so the node that stood still can neither pay for it ({@link #checkClaim}) nor record it.
  */
-public final class JdbcStepJournal implements StepJournal {
+public final class JdbcStepJournal extends ArtifactJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
 
     private final Database db;
-    private final ArtifactStore artifacts;
     private final String node;
     private final Duration lease;
     /** Steps this node holds, with the epoch it holds them at. */
@@ -46,8 +45,8 @@ public final class JdbcStepJournal implements StepJournal {
      * @param lease how long a claim lasts unless renewed ({@link #renewLeases} runs well within it)
      */
     public JdbcStepJournal(Database db, Path artifacts, String node, Duration lease) {
+        super(new ArtifactStore(artifacts));
         this.db = db;
-        this.artifacts = new ArtifactStore(artifacts);
         this.node = node;
         this.lease = lease;
     }
@@ -66,20 +65,7 @@ public final class JdbcStepJournal implements StepJournal {
     }
 
     @Override
-    public StepEntry record(String key, String step, String provider, String model, Path output, String predictionId,
-                            String requestId, String outputUrl, int attempts, long durationMs) throws IOException {
-        return write(StepEntry.of(key, step, provider, model, artifacts.store(output), predictionId, requestId, outputUrl,
-                attempts, durationMs));
-    }
-
-    @Override
-    public StepEntry record(String key, String step, String provider, String model, byte[] output, String extension,
-                            String requestId, int attempts, long durationMs) throws IOException {
-        return write(StepEntry.of(key, step, provider, model, artifacts.store(output, extension), null, requestId, null,
-                attempts, durationMs));
-    }
-
-    private StepEntry write(StepEntry entry) throws IOException {
+    protected StepEntry write(StepEntry entry) throws IOException {
         String json = Json.write(entry);
         Long epoch = held.get(entry.key());
         db.inTransaction(c -> {
@@ -108,16 +94,6 @@ public final class JdbcStepJournal implements StepJournal {
                 }
             }
         }
-    }
-
-    @Override
-    public void restore(StepEntry entry, Path target) throws IOException {
-        artifacts.restore(entry.artifact(), target);
-    }
-
-    @Override
-    public byte[] read(StepEntry entry) throws IOException {
-        return artifacts.read(entry.artifact());
     }
 
     @Override
