@@ -1,5 +1,7 @@
 package io.scenepipeline.cli;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -13,7 +15,7 @@ import java.util.function.Function;
 
 /**
  * The management server (health, metrics, {@code camel.management.*}): a port another process holds stops startup
- * with one line naming the port and the key, before any plan is taken; "Health on …" is said only once it listens.
+ * with one line naming the port and the key, before any plan is taken; "Health on …" is said only once it listens, with the port it was given when {@code camel.management.port=0}.
  */
 final class ManagementPort {
 
@@ -23,7 +25,7 @@ final class ManagementPort {
     }
 
     private static boolean enabled(Function<String, String> props) {
-        return Boolean.parseBoolean(props.apply("camel.management.enabled")) && !"0".equals(props.apply("camel.management.port"));
+        return Boolean.parseBoolean(props.apply("camel.management.enabled"));
     }
 
     private static String host(Function<String, String> props) {
@@ -51,12 +53,21 @@ final class ManagementPort {
             return;
         }
         int port = port(props);
+        if (port == 0) {
+            return; // any free port
+        }
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(host(props), port));
         } catch (IOException e) {
             throw new ScenePipelineApp.StartupException(taken(port));
         }
+    }
+
+    /** The port the server listens on: the one configured, or the one it was given for port 0. */
+    private static int bound(CamelContext context, int configured) {
+        ManagementHttpServer server = context == null ? null : context.hasService(ManagementHttpServer.class);
+        return configured != 0 || server == null || server.getRouter() == null ? configured : server.getRouter().getServer().getPort();
     }
 
     /** After startup: checks that the server listens, then says where; else stops the run. */
@@ -82,7 +93,7 @@ final class ManagementPort {
             }
             String host = host(props);
             String connectTo = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
-            int port = port(props);
+            int port = bound(support.getCamelContext(), port(props));
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(connectTo, port), CONNECT_MS);
             } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.scenepipeline.config;
 
 import io.scenepipeline.lifecycle.ClusterReadLock;
+import io.scenepipeline.lifecycle.PlanQueueErrors;
 import io.scenepipeline.lifecycle.PlanReadLock;
 import io.scenepipeline.observe.ClusterHealthCheck;
 import io.scenepipeline.state.jdbc.Database;
@@ -86,6 +87,7 @@ final class ClusterWiring {
         claims.setLockKeepAliveIntervalMillis(renewEvery);
         Registry registry = context.getRegistry();
         registry.bind("clusterReadLock", new ClusterReadLock(claims, readLock));
+        registry.bind("planQueueErrors", new PlanQueueErrors());
         registry.bind("cluster-health-check", new ClusterHealthCheck(database::ping, () -> reachable(broker)));
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

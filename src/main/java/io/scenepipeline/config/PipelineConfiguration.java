@@ -168,7 +168,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         PlanIntake intake = new PlanIntake(settings.folders().work(), settings.limits().maxPlanBytes(), new PlanParser(
                 settings.steps().faceRigEnabled(), settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics, journal);
         registry.bind("planIntake", intake);
-        ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.folders().work()), intake);
+        ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(settings.folders().work()), intake, cluster != null);
         context.getManagementStrategy().addEventNotifier(shutdown);
         PlanDeadLetter planDeadLetter = new PlanDeadLetter(deadLetters, stats, secrets, metrics, shutdown, journal);
         registry.bind("planDeadLetter", planDeadLetter);

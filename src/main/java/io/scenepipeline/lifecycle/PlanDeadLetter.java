@@ -76,7 +76,8 @@ public final class PlanDeadLetter {
         String fileName = PlanIntake.fileName(exchange);
         String planId = run != null ? run.planId() : PlanIds.choose(null, fileName);
         if (shutdown != null && shutdown.cutOff(failure)) {
-            throw new LeftForNextStartException("plan " + planId + " was cut off by the stop");
+            leave(exchange, "plan " + planId + " was cut off by the stop");
+            return;
         }
         Optional<Throwable> lost = Causes.of(failure).stream().filter(ClaimLostException.class::isInstance).findFirst();
         if (lost.isEmpty() && run != null) {
@@ -90,7 +91,8 @@ public final class PlanDeadLetter {
         if (lost.isPresent()) {
             // cluster mode: this node stood still, its plan went to another node, which finishes it
             LOG.warn("plan={} Left to the node that took it over: {}", planId, lost.get().getMessage());
-            throw new LeftForNextStartException("plan " + planId + " was handed on to another node");
+            leave(exchange, "plan " + planId + " was handed on to another node");
+            return;
         }
         Failure reason = run != null && run.failure() != null ? run.failure() : describe(failure);
         List<String> problems = failure instanceof PlanValidationException v ? v.problems() : null;
@@ -107,6 +109,19 @@ public final class PlanDeadLetter {
                 Duration.ofMillis(Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated())));
         LOG.error("plan={} Pipeline failed: {} -> {}", planId, redacted.error(),
                 delivery.plan() != null ? ShownPath.of(delivery.plan()) : "waiting for the dead-letter folder");
+    }
+
+    /**
+     * The plan is not this node's to dead-letter. A file stays in {@code pipeline.work/inflight/} for the next start
+     * (the exception fails the inbox exchange); a message from the plans queue is rolled back, quietly (the line above
+     * said why), and the broker hands it on.
+     */
+    private static void leave(Exchange exchange, String why) {
+        if (exchange.getProperty(PlanIntake.FROM_QUEUE, false, Boolean.class)) {
+            exchange.setRollbackOnly(true);
+            return;
+        }
+        throw new LeftForNextStartException(why);
     }
 
     /**

@@ -21,8 +21,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * A picked-up plan file becomes a run: its bytes read (a regular file only, never through a link, at most
@@ -46,12 +49,17 @@ public final class PlanIntake {
     private final PipelineMetrics metrics;
     /** In-flight file name → plan id, for the lines a stop writes about the plans it leaves. */
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
+    private final Set<String> returned = ConcurrentHashMap.newKeySet();
 
     /**
      * @param work         {@code pipeline.work}
      * @param maxPlanBytes {@code pipeline.max-plan-bytes}
      * @param parser       the plan validation, with its limits
      */
+    /** True on an exchange of a plan taken from the plans queue (cluster mode). */
+    public static final String FROM_QUEUE = "planFromQueue";
+    private static final String QUEUED_PREFIX = "message ";
+
     public PlanIntake(Path work, long maxPlanBytes, PlanParser parser, PipelineMetrics metrics, StepJournal journal) {
         this.work = work;
         this.journal = journal;
@@ -105,9 +113,10 @@ public final class PlanIntake {
 
     /** Cluster mode, at a node that took a plan from the queue: the plan becomes a run, as {@link #intake} does. */
     public void intakeMessage(Exchange exchange) throws IOException {
+        exchange.setProperty(FROM_QUEUE, true);
         String fileName = exchange.getIn().getHeader(FILE, String.class);
         exchange.getIn().setHeader(Exchange.FILE_NAME_ONLY, fileName);
-        start(exchange, fileName, exchange.getIn().getBody(byte[].class), "message " + exchange.getIn().getMessageId());
+        start(exchange, fileName, exchange.getIn().getBody(byte[].class), QUEUED_PREFIX + exchange.getIn().getMessageId());
     }
 
     private void start(Exchange exchange, String fileName, byte[] bytes, String inflightName) throws IOException {
@@ -131,6 +140,11 @@ public final class PlanIntake {
             @Override
             public void onDone(Exchange done) {
                 metrics.planLeft();
+                if (inflightName.startsWith(QUEUED_PREFIX) && (done.isFailed() || done.isRollbackOnly())
+                        && (done.getContext().isStopping() || done.getContext().isStopped())) {
+                    // a stop cut it off, and its message goes back to the queue
+                    returned.add(plan.planId());
+                }
                 inFlight.remove(inflightName, plan.planId());
                 journal.release(planKey);
             }
@@ -138,6 +152,15 @@ public final class PlanIntake {
         LOG.info("plan={} Starting \"{}\": {} scenes from {}", plan.planId(),
                 plan.title() == null ? plan.planId() : plan.title(), plan.scenes().size(), fileName);
         exchange.getIn().setBody(plan.scenes());
+    }
+
+    /**
+     * Cluster mode, once stopped: the plans from the plans queue that this node had started and did not finish, still
+     * running or cut off by the stop (their messages go back to the queue).
+     */
+    public List<String> queuedUnfinished() {
+        return Stream.concat(returned.stream(), inFlight.entrySet().stream().filter(e -> e.getKey().startsWith(QUEUED_PREFIX))
+                .map(Map.Entry::getValue)).distinct().sorted().toList();
     }
 
     /** The plan id of a file in {@code pipeline.work/inflight/}, when this process started it. */

@@ -21,7 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
  * What a stop (SIGTERM, SIGINT, Ctrl-C) does to plans in flight. Camel stops the inbox at once and gives running
  * plans up to {@code camel.main.shutdown-timeout} to finish; a plan still running then is cut off, and a plan cut off
  * is never dead-lettered for it: its file stays in {@code pipeline.work/inflight/}, where the next start resumes it
- * from the journal. When the context has stopped, one line names each plan left.
+ * from the journal (cluster mode: its message is rolled back to the plans queue, and another node resumes it from the
+ * shared journal). When the context has stopped, one line names each plan left.
  */
 public final class ShutdownWatch extends EventNotifierSupport {
 
@@ -30,11 +31,14 @@ public final class ShutdownWatch extends EventNotifierSupport {
     private final CamelContext context;
     private final Path inflight;
     private final PlanIntake intake;
+    private final boolean cluster;
 
-    public ShutdownWatch(CamelContext context, Path inflight, PlanIntake intake) {
+    /** {@code cluster}: plans come from the plans queue, and a plan cut off goes back to it for another node. */
+    public ShutdownWatch(CamelContext context, Path inflight, PlanIntake intake, boolean cluster) {
         this.context = context;
         this.inflight = inflight;
         this.intake = intake;
+        this.cluster = cluster;
     }
 
     @Override
@@ -48,7 +52,8 @@ public final class ShutdownWatch extends EventNotifierSupport {
             int running = context.getInflightRepository().size();
             if (running > 0) {
                 LOG.info("Stopping: no new plans are taken; what is running gets up to {} s (camel.main.shutdown-timeout) "
-                        + "to finish, the rest resumes at the next start", context.getShutdownStrategy().getTimeout());
+                        + "to finish, the rest {}", context.getShutdownStrategy().getTimeout(),
+                        cluster ? "goes back to the plans queue for another node" : "resumes at the next start");
             }
         } else {
             leftForNextStart();
@@ -77,6 +82,9 @@ public final class ShutdownWatch extends EventNotifierSupport {
     }
 
     private void leftForNextStart() {
+        for (String planId : intake.queuedUnfinished()) {
+            LOG.warn("plan={} Stopped before it finished; back on the plans queue for another node", planId);
+        }
         if (!Files.isDirectory(inflight)) {
             return;
         }

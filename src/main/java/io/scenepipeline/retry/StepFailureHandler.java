@@ -5,6 +5,8 @@ import io.scenepipeline.run.Failure;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.state.ClaimLostException;
+import io.scenepipeline.support.Causes;
 import io.scenepipeline.support.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -80,6 +82,11 @@ public final class StepFailureHandler implements Processor {
 
         String provider = step == null ? "unknown" : step.provider();
         String stepName = step == null ? "unknown" : step.step();
+        if (Causes.of(failure).stream().anyMatch(ClaimLostException.class::isInstance)) {
+            // cluster mode: another node took the step over; the plan's "Left to the node that took it over" says so
+            recordFailure(exchange, step, false, attempt, failure, message);
+            return;
+        }
         if (!retryable) {
             metrics.call(provider, stepName, RetryEvents.FAILED_PERMANENT);
             LOG.error("{} Non-retryable error: {}", where, message);

@@ -149,4 +149,10 @@ public final class StepRecord {
     public void finish() {
         durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
     }
+
+    /** Another node took this step over and finished it: this run neither finished it nor counts what it cost. */
+    public void handedOn() {
+        durationMs = null;
+        costUsd = null;
+    }
 }

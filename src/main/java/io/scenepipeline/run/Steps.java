@@ -1,6 +1,7 @@
 package io.scenepipeline.run;
 
 import io.scenepipeline.plan.Scene;
+import io.scenepipeline.state.ClaimLostException;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.support.AtomicFiles;
@@ -98,8 +99,8 @@ public final class Steps {
     public static StepEntry complete(Exchange exchange, StepJournal journal, Path output, String outputUrl) throws IOException {
         StepRecord record = current(exchange);
         record.finish();
-        StepEntry entry = journal.record(record.key(), record.step(), record.provider(), record.model(), output,
-                record.predictionId(), record.requestId(), outputUrl, record.attempts(), record.durationMs());
+        StepEntry entry = journaled(record, () -> journal.record(record.key(), record.step(), record.provider(), record.model(),
+                output, record.predictionId(), record.requestId(), outputUrl, record.attempts(), record.durationMs()));
         record.outputSha256(entry.sha256());
         return entry;
     }
@@ -119,8 +120,26 @@ public final class Steps {
     public static StepEntry complete(Exchange exchange, StepJournal journal, byte[] output, String extension) throws IOException {
         StepRecord record = current(exchange);
         record.finish();
-        return journal.record(record.key(), record.step(), record.provider(), record.model(), output, extension,
-                record.requestId(), record.attempts(), record.durationMs());
+        return journaled(record, () -> journal.record(record.key(), record.step(), record.provider(), record.model(), output,
+                extension, record.requestId(), record.attempts(), record.durationMs()));
+    }
+
+    /** What a journal's record call does. */
+    private interface Recording {
+        StepEntry record() throws IOException;
+    }
+
+    /**
+     * Records a finished step. When another node took the step over meanwhile (cluster mode), that node journals and
+     * counts it: here it is no longer finished, so its cost is not counted twice across the cluster.
+     */
+    private static StepEntry journaled(StepRecord record, Recording recording) throws IOException {
+        try {
+            return recording.record();
+        } catch (ClaimLostException e) {
+            record.handedOn();
+            throw e;
+        }
     }
 
     /** {@code plan=P scene=N step=S}, the prefix of every log line about a step. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -52,11 +53,48 @@ class ClusterIT extends ClusterTestSupport {
     }
 
     @Test
+    void should_hand_the_plans_of_a_node_stopped_with_sigterm_on_to_another_creating_each_prompt_once() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=1500");
+        // a stop that waits one second for running calls: the plans are cut off mid-step
+        Processes.Run first = processes.jar(node("term-1-", simulator, "", null, "camel.main.shutdown-timeout=1"), List.of());
+        first.awaitLine("Watching", Duration.ofSeconds(90));
+        drop(1);
+        drop(2);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> creates(simulator) >= 1 || !first.process.isAlive());
+        first.process.toHandle().destroy();
+        int exit = first.exit(Duration.ofMinutes(2));
+
+        Processes.Run second = processes.jar(node("term-2-", simulator), List.of());
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> manifests() == 2 || !second.process.isAlive());
+        System.out.println("node stopped with SIGTERM, exit " + exit + ":\n" + first.output());
+        for (int p = 1; p <= 2; p++) {
+            assertThat(Json.read(Files.readString(shared.resolve("outbox/cluster-" + p + "/manifest.json"))).path("status").asText())
+                    .as(second.output()).isEqualTo("succeeded");
+        }
+        JsonNode requests = Processes.simulatorRequests(simulator);
+        JsonNode creates = requests.path("creates_by_input");
+        assertThat(creates).hasSize(2 * SCENES * 2);
+        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        // the narrations the stopped node had paid for before its plans were rolled back are reused, not paid again
+        assertThat(requests.path("requests").path("elevenlabs.tts").asInt()).as("narrations").isEqualTo(2 * SCENES);
+        assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
+        assertThat(first.lines).filteredOn(l -> l.contains(" ERROR ")).isEmpty();
+        for (int p = 1; p <= 2; p++) {
+            if (first.output().contains("plan=cluster-" + p + " Starting")) {
+                assertThat(first.output()).contains("plan=cluster-" + p + " Stopped before it finished; back on the plans queue for another node");
+            }
+        }
+        assertThat(first.output()).contains("the rest goes back to the plans queue for another node");
+    }
+
+    @Test
     void should_neither_pay_nor_publish_again_when_a_node_stopped_past_its_lease_wakes_up() throws Exception {
         String simulator = processes.simulator("-Dsimulator.prediction-ms=1500");
         // the broker notices a silent node after 4 s and hands its plans on
         Processes.Run stopped = processes.jar(node("stopped-", simulator, "?connectionTTL=4000&clientFailureCheckPeriod=1000"), List.of());
-        stopped.awaitLine("Watching", Duration.ofSeconds(90));
+        String stoppedMetrics = management(stopped);
         drop(1);
         drop(2);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
@@ -64,17 +102,22 @@ class ClusterIT extends ClusterTestSupport {
         signal("STOP", stopped.process);
 
         Processes.Run other = processes.jar(node("other-", simulator, "?connectionTTL=4000&clientFailureCheckPeriod=1000"), List.of());
+        String otherMetrics = management(other);
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                 .until(() -> manifests() == 2 || !other.process.isAlive());
         signal("CONT", stopped.process);
         // (each node's output is in its folder, output-<pid>.log)
-        stopped.awaitLine("Left to the node that took it over", Duration.ofMinutes(2));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> count(stopped, "Left to the node that took it over") >= 2 || !stopped.process.isAlive());
         JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
         assertThat(creates).hasSize(2 * SCENES * 2);
+        double published = 0;
         creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
         for (int p = 1; p <= 2; p++) {
             Path out = shared.resolve("outbox/cluster-" + p);
-            assertThat(Json.read(Files.readString(out.resolve("manifest.json"))).path("status").asText()).isEqualTo("succeeded");
+            JsonNode manifest = Json.read(Files.readString(out.resolve("manifest.json")));
+            assertThat(manifest.path("status").asText()).isEqualTo("succeeded");
+            published += manifest.path("cost_usd").asDouble();
             for (int s = 1; s <= SCENES; s++) {
                 assertThat(out.resolve("images/scene_" + s + ".png")).isNotEmptyFile();
                 assertThat(out.resolve("clips/scene_" + s + ".mp4")).isNotEmptyFile();
@@ -82,6 +125,15 @@ class ClusterIT extends ClusterTestSupport {
         }
         assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
         assertThat(stopped.output()).doesNotContain("Pipeline failed").doesNotContain("Pipeline succeeded");
+        // each plan it left said once in its own words; no error from Camel or Spring for a rollback made on purpose
+        assertThat(count(stopped, "Left to the node that took it over")).as(stopped.output()).isEqualTo(2);
+        assertThat(stopped.lines).filteredOn(l -> l.contains(" ERROR ")).isEmpty();
+        assertThat(stopped.output()).doesNotContain("Failed delivery").doesNotContain("Exception occurred while trying to handle");
+        // a cost is counted by the node that journaled its step: the other node every prediction (it resumed the one the
+        // stopped node had created; none had ended before the stop) and every step it published but did not reuse
+        assertThat(published).isPositive();
+        assertThat(spent(otherMetrics, null)).as("cost by the other node's metrics").isCloseTo(published, within(1e-6));
+        assertThat(spent(stoppedMetrics, "replicate")).as("predictions counted by the stopped node").isZero();
     }
 
     @Test

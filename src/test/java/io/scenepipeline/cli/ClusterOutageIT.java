@@ -6,7 +6,6 @@ import jakarta.jms.JMSContext;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,14 +28,9 @@ class ClusterOutageIT extends ClusterTestSupport {
         String simulator = processes.simulator("-Dsimulator.prediction-ms=1500");
         URI database = URI.create(ClusterServices.JDBC_URL.replace("jdbc:", ""));
         try (TcpProxy proxy = new TcpProxy(database.getHost(), database.getPort())) {
-            int port;
-            try (ServerSocket free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
             Processes.Run node = processes.jar(node("outage-", simulator, "", "jdbc:postgresql://127.0.0.1:" + proxy.port()
-                    + database.getPath()), List.of("-Dcamel.management.port=" + port));
-            node.awaitLine("Health on ", Duration.ofSeconds(90));
-            String health = "http://127.0.0.1:" + port;
+                    + database.getPath()), List.of());
+            String health = management(node);
             drop(1);
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                     .until(() -> creates(simulator) >= 1 || !node.process.isAlive());
@@ -71,6 +65,10 @@ class ClusterOutageIT extends ClusterTestSupport {
             } finally {
                 System.out.println("readiness: " + readiness(health));
             }
+            // the outage said once each way, not repeated by the connection pool and the inbox claims every few seconds
+            assertThat(count(node, "The journal's database cannot be reached")).isEqualTo(1);
+            assertThat(node.output()).doesNotContain("keepAlive").doesNotContain("Failed to validate connection");
+            assertThat(node.lines).filteredOn(l -> l.contains(" ERROR ")).isEmpty();
         }
     }
 

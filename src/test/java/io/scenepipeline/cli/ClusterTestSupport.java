@@ -11,8 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +46,23 @@ abstract class ClusterTestSupport {
 
     static long count(Processes.Run run, String text) {
         return run.lines.stream().filter(l -> l.contains(text)).count();
+    }
+
+    /** Where a node serves health and metrics: from its "Health on http://host:port/…" line (it runs on port 0). */
+    static String management(Processes.Run node) {
+        String line = node.awaitLine("Health on ", Duration.ofSeconds(90));
+        Matcher m = Pattern.compile("Health on (http://[^/]+)/").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        return m.group(1);
+    }
+
+    /** What a node's metrics say its paid steps cost ({@code scene_pipeline_cost_usd_total}) with {@code provider}, or all. */
+    static double spent(String management, String provider) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(management + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("scene_pipeline_cost_usd_total{"))
+                .filter(l -> provider == null || l.contains("provider=\"" + provider + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     static String readiness(String health) throws Exception {

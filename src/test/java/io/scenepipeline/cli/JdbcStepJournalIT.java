@@ -79,6 +79,13 @@ class JdbcStepJournalIT {
         assertThat(stale.find(KEY)).hasValueSatisfying(e -> assertThat(e.predictionId()).isEqualTo("p-1"));
         assertThat(services.count("SELECT count(*) FROM journal_claims")).as("released with the record").isZero();
         assertThat(services.count("SELECT count(*) FROM journal_predictions")).isZero();
+
+        // the stale node's poll of the same prediction ends after the other node recorded it: its entry stays
+        String recorded = fresh.find(KEY).orElseThrow().sha256();
+        Path late = Files.writeString(artifacts.resolveSibling(artifacts.getFileName() + "-late.png"), "late stale image");
+        assertThatThrownBy(() -> stale.record(KEY, "text-to-image", "replicate", "m", late, "p-1", null, null, 1, 1))
+                .isInstanceOf(ClaimLostException.class).hasMessageContaining("finished it");
+        assertThat(fresh.find(KEY)).hasValueSatisfying(e -> assertThat(e.sha256()).isEqualTo(recorded));
     }
 
     @Test

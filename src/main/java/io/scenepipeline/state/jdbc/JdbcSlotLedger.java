@@ -39,9 +39,10 @@ public final class JdbcSlotLedger implements SlotLedger {
 
     @Override
     public boolean tryTake(String pool, int capacity) {
+        String rows = pool + "/" + capacity;
         try {
             Integer slot = db.once(c -> {
-                if (made.add(pool + "/" + capacity)) {
+                if (!made.contains(rows)) {
                     try (PreparedStatement s = c.prepareStatement("INSERT INTO journal_slots (pool, slot) SELECT ?, g FROM"
                             + " generate_series(1, ?) g ON CONFLICT DO NOTHING")) {
                         s.setString(1, pool);
@@ -61,6 +62,9 @@ public final class JdbcSlotLedger implements SlotLedger {
                     }
                 }
             });
+            // the pool's rows are there once that transaction committed (not before: a database cut off mid-way
+            // would leave the pool without rows, and its slots never granted)
+            made.add(rows);
             if (slot == null) {
                 return false;
             }
@@ -129,7 +133,8 @@ public final class JdbcSlotLedger implements SlotLedger {
             db.once(c -> Database.update(c, "UPDATE journal_slots SET lease_until = now() + ? * interval '1 millisecond' WHERE owner = ?",
                     lease.toMillis(), node));
         } catch (RuntimeException e) {
-            LOG.warn("Could not renew this node's slots: {}", e.getMessage());
+            // the database is gone: "The journal's database cannot be reached" says so once; the slots' leases lapse
+            LOG.debug("Could not renew this node's slots: {}", e.getMessage());
         }
     }
 }

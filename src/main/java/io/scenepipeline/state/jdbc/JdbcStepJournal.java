@@ -81,16 +81,23 @@ public final class JdbcStepJournal extends ArtifactJournal {
     }
 
     /**
-     * Fails when another node holds {@code key}, or this node held it at another {@code epoch} (null: this node never
-     * claimed it, e.g. the assembly, which no node pays for); locks the claim row until the transaction ends.
+     * Fails when another node holds {@code key}, this node held it at another {@code epoch} (null: this node never
+     * claimed it, e.g. the assembly, which no node pays for), or its claim is gone; locks the claim row until the
+     * transaction ends.
      */
     private void fence(Connection c, String key, Long epoch, String what) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT owner, epoch FROM journal_claims WHERE step_key = ? FOR UPDATE")) {
             s.setString(1, key);
             try (ResultSet rs = s.executeQuery()) {
-                if (rs.next() && (!node.equals(rs.getString(1)) || (epoch != null && rs.getLong(2) != epoch))) {
+                boolean claimed = rs.next();
+                if (claimed && (!node.equals(rs.getString(1)) || (epoch != null && rs.getLong(2) != epoch))) {
                     throw new ClaimLostException("Not " + what + "ed: node " + rs.getString(1) + " took this step over (epoch "
                             + rs.getLong(2) + (epoch == null ? "" : ", this node held epoch " + epoch) + ") while this node stood still past its lease");
+                }
+                if (!claimed && epoch != null) {
+                    // only a holder deletes a claim: the node that took this step over has finished it already
+                    throw new ClaimLostException("Not " + what + "ed: another node took this step over and finished it while this node"
+                            + " stood still past its lease");
                 }
             }
         }
@@ -200,8 +207,14 @@ public final class JdbcStepJournal extends ArtifactJournal {
     @Override
     public void release(String key) {
         Long epoch = held.remove(key);
-        if (epoch != null) {
-            db.inTransaction(c -> Database.update(c, "DELETE FROM journal_claims WHERE step_key = ? AND owner = ? AND epoch = ?", key, node, epoch));
+        if (epoch == null) {
+            return;
+        }
+        try {
+            db.once(c -> Database.update(c, "DELETE FROM journal_claims WHERE step_key = ? AND owner = ? AND epoch = ?", key, node, epoch));
+        } catch (RuntimeException e) {
+            // the database is gone or the node is stopping: the lease ends the claim, and it is not renewed any more
+            LOG.debug("Claim on {} not given back ({}); its lease ends it", key, e.getMessage());
         }
     }
 
@@ -222,7 +235,12 @@ public final class JdbcStepJournal extends ArtifactJournal {
                 }
             });
         } catch (RuntimeException e) {
-            LOG.warn("Could not renew this node's claims on {} steps: {}", keys.length, e.getMessage());
+            if (db.reachable()) {
+                LOG.warn("Could not renew this node's claims on {} steps: {}", keys.length, e.getMessage());
+            } else {
+                // the database is gone: "The journal's database cannot be reached" says so once
+                LOG.debug("Could not renew this node's claims on {} steps: {}", keys.length, e.getMessage());
+            }
         }
     }
 
