@@ -3,6 +3,7 @@ package io.scenepipeline.config;
 import io.scenepipeline.lifecycle.ClusterReadLock;
 import io.scenepipeline.lifecycle.PlanQueueErrors;
 import io.scenepipeline.lifecycle.PlanReadLock;
+import io.scenepipeline.observe.BrokerWatch;
 import io.scenepipeline.observe.ClusterHealthCheck;
 import io.scenepipeline.state.jdbc.Database;
 import io.scenepipeline.state.jdbc.JdbcSlotLedger;
@@ -88,6 +89,7 @@ final class ClusterWiring {
         Registry registry = context.getRegistry();
         registry.bind("clusterReadLock", new ClusterReadLock(claims, readLock));
         registry.bind("planQueueErrors", new PlanQueueErrors());
+        registry.bind("brokerWatch", new BrokerWatch(() -> reachable(broker), renew));
         registry.bind("cluster-health-check", new ClusterHealthCheck(database::ping, () -> reachable(broker)));
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

@@ -59,6 +59,7 @@ public final class PlanIntake {
     /** True on an exchange of a plan taken from the plans queue (cluster mode). */
     public static final String FROM_QUEUE = "planFromQueue";
     private static final String QUEUED_PREFIX = "message ";
+    private static final String QUEUED = "planQueuedLine";
 
     public PlanIntake(Path work, long maxPlanBytes, PlanParser parser, PipelineMetrics metrics, StepJournal journal) {
         this.work = work;
@@ -108,7 +109,12 @@ public final class PlanIntake {
         out.setHeader(DUPLICATE_ID, StepKeys.sha256(bytes) + ":" + fileName + ":" + Files.getLastModifiedTime(file).toMillis());
         out.setHeader(FILE, fileName);
         out.setBody(bytes);
-        LOG.info("plan={} Queued for the cluster: {} ({} scenes)", plan.planId(), fileName, plan.scenes().size());
+        exchange.setProperty(QUEUED, "plan=" + plan.planId() + " Queued for the cluster: " + fileName + " (" + plan.scenes().size() + " scenes)");
+    }
+
+    /** Cluster mode, once the broker has the message: says so (the file leaves the inbox now). */
+    public void queued(Exchange exchange) {
+        LOG.info("{}", exchange.getProperty(QUEUED, String.class));
     }
 
     /** Cluster mode, at a node that took a plan from the queue: the plan becomes a run, as {@link #intake} does. */

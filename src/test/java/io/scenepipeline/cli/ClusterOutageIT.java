@@ -6,6 +6,7 @@ import jakarta.jms.JMSContext;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +74,41 @@ class ClusterOutageIT extends ClusterTestSupport {
     }
 
     @Test
+    void should_keep_a_plan_in_the_inbox_while_the_broker_is_gone_and_run_it_when_it_is_back() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=300");
+        URI broker = URI.create(ClusterServices.BROKER_URL);
+        try (TcpProxy proxy = new TcpProxy(broker.getHost(), broker.getPort())) {
+            Processes.Run node = processes.jar(node("broker-gone-", simulator, "", null,
+                    "pipeline.cluster.broker-url=tcp://127.0.0.1:" + proxy.port()), List.of());
+            String health = management(node);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 200);
+            proxy.cut();
+            node.awaitLine("The broker (pipeline.cluster.broker-url) cannot be reached", Duration.ofMinutes(1));
+            drop(1);
+            // the node has claimed the file and tries to send it: it stays in the inbox, no dead letter
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> services.count("SELECT count(*) FROM CAMEL_MESSAGEPROCESSED") == 1);
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> status(health + "/observe/health/ready") == 503);
+            assertThat(readiness(health)).contains("the broker (pipeline.cluster.broker-url) cannot be reached");
+            assertThat(shared.resolve("inbox/cluster-1.json")).exists();
+            assertThat(deadLetters()).isZero();
+
+            proxy.mend();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> manifests() == 1 || !node.process.isAlive());
+            assertThat(Json.read(Files.readString(shared.resolve("outbox/cluster-1/manifest.json"))).path("status").asText())
+                    .as(node.output()).isEqualTo("succeeded");
+            node.awaitLine("The broker answers again", Duration.ofSeconds(30));
+            assertThat(shared.resolve("inbox")).isEmptyDirectory();
+            assertThat(deadLetters()).isZero();
+            // said once each way, not what the listener container repeats every few seconds
+            assertThat(count(node, "The broker (pipeline.cluster.broker-url) cannot be reached")).isEqualTo(1);
+            assertThat(node.output()).doesNotContain("Could not refresh JMS Connection").doesNotContain("Setup of JMS message listener");
+            assertThat(node.lines).filteredOn(l -> l.contains(" ERROR ")).isEmpty();
+        }
+    }
+
+    @Test
     void should_pay_once_for_a_file_dropped_twice_and_a_message_sent_twice() throws Exception {
         String simulator = processes.simulator("-Dsimulator.prediction-ms=300");
         // the same plan sent twice with one duplicate id (a node that died between the send and the file's removal):
@@ -110,5 +146,15 @@ class ClusterOutageIT extends ClusterTestSupport {
         creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
         assertThat(Processes.simulatorRequests(simulator).path("requests").path("elevenlabs.tts").asInt()).isEqualTo(SCENES);
         assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
+    }
+
+    private long deadLetters() throws IOException {
+        Path folder = shared.resolve("dead-letter");
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (var files = Files.list(folder)) {
+            return files.count();
+        }
     }
 }

@@ -38,9 +38,11 @@ final class TcpProxy implements AutoCloseable {
     synchronized void cut() throws IOException {
         listener.close();
         for (Socket s : open) {
-            if (!s.isClosed()) {
+            try {
                 s.setSoLinger(true, 0);
                 s.close();
+            } catch (IOException closedMeanwhile) {
+                // its relay thread closed it as the other side went: it is gone either way
             }
         }
         open.clear();
