@@ -23,8 +23,8 @@ public final class PlanQueueErrors implements ErrorHandler {
             return;
         }
         if (Causes.of(failure).stream().anyMatch(jakarta.jms.IllegalStateException.class::isInstance)) {
-            LOG.warn("The broker had closed this node's session (silent past its connection TTL): the plan it held is back on"
-                    + " the queue, for whichever node takes it ({})", ProviderErrors.describe(failure));
+            LOG.warn("The broker had closed this node's session (silent past its connection TTL) and handed the plan it held"
+                    + " on ({})", ProviderErrors.describe(failure));
             return;
         }
         LOG.warn("A plan's message went back to the queue: {}", ProviderErrors.describe(failure));
