@@ -74,9 +74,10 @@ final class ClusterWiring {
         JdbcSlotLedger ledger = new JdbcSlotLedger(database, cluster.node(), cluster.lease());
         long renewEvery = Math.max(100, cluster.lease().toMillis() / 3);
         ScheduledExecutorService renew = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner, "lease");
+        // the slots first: one statement, never waiting; the claims' renewal waits out a database outage
         renew.scheduleWithFixedDelay(() -> {
-            journal.renewLeases();
             ledger.renewLeases();
+            journal.renewLeases();
         }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
 
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(cluster.brokerUrl(), cluster.brokerUser(), cluster.brokerPassword());

@@ -75,9 +75,10 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     private void handleFaceRig(FaceRigSimulator rig, HttpExchange exchange, String kind) throws IOException {
-        inFlight.enter(kind);
+        Runnable answered = inFlight.enter(kind);
         try {
             SimRequest req = new SimRequest(exchange, baseUrl());
+            req.answering(answered);
             if (!rig.handle(req)) {
                 req.json(404, Map.of("detail", "Not Found"));
             }
@@ -87,7 +88,7 @@ public final class ProviderSimulator implements AutoCloseable {
             LOG.warn("simulator error on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
             throw e;
         } finally {
-            inFlight.leave(kind);
+            answered.run();
         }
     }
 
@@ -164,18 +165,15 @@ public final class ProviderSimulator implements AutoCloseable {
             }
             String kind = req.path.startsWith("/v1/text-to-speech/") ? "elevenlabs"
                     : req.path.startsWith("/v1/") || req.path.startsWith("/files/") ? null : "facerig 1";
-            if (kind != null) {
-                inFlight.enter(kind);
-            }
+            Runnable answered = kind == null ? () -> { } : inFlight.enter(kind);
+            req.answering(answered);
             try {
                 boolean handled = "elevenlabs".equals(kind) ? elevenLabs.handle(req) : kind == null ? replicate.handle(req) : faceRig.handle(req);
                 if (!handled) {
                     req.json(404, Map.of("detail", "Not Found"));
                 }
             } finally {
-                if (kind != null) {
-                    inFlight.leave(kind);
-                }
+                answered.run();
             }
         } catch (SimRequest.SimulatedDisconnect e) {
             throw e; // the server drops the connection without (the rest of) a response

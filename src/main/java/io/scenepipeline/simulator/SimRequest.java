@@ -22,6 +22,7 @@ final class SimRequest {
     final Map<String, String> query = new LinkedHashMap<>();
     final byte[] body;
     final String baseUrl;
+    private Runnable answering = () -> { };
 
     SimRequest(HttpExchange exchange, String baseUrl) throws IOException {
         this.exchange = exchange;
@@ -36,6 +37,11 @@ final class SimRequest {
         }
         this.body = exchange.getRequestBody().readAllBytes();
         this.baseUrl = baseUrl;
+    }
+
+    /** Run once the response starts to go out (the request counts as answered from then on). */
+    void answering(Runnable whenAnswering) {
+        this.answering = whenAnswering;
     }
 
     String header(String name) {
@@ -67,6 +73,7 @@ final class SimRequest {
     }
 
     void send(int status, String contentType, byte[] bytes) throws IOException {
+        answering.run();
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
@@ -79,6 +86,7 @@ final class SimRequest {
 
     /** Sends {@code head} followed by zeros up to {@code total} bytes, streamed: a large file never held in memory. */
     void sendPadded(String contentType, byte[] head, long total) throws IOException {
+        answering.run();
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(200, total);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -93,6 +101,7 @@ final class SimRequest {
 
     /** Announces {@code bytes.length} but sends only half, then closes: a truncated download. */
     void sendTruncated(String contentType, byte[] bytes) throws IOException {
+        answering.run();
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(200, bytes.length);
         OutputStream out = exchange.getResponseBody();
