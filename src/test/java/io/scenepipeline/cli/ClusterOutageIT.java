@@ -6,7 +6,6 @@ import jakarta.jms.JMSContext;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,15 +145,5 @@ class ClusterOutageIT extends ClusterTestSupport {
         creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
         assertThat(Processes.simulatorRequests(simulator).path("requests").path("elevenlabs.tts").asInt()).isEqualTo(SCENES);
         assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
-    }
-
-    private long deadLetters() throws IOException {
-        Path folder = shared.resolve("dead-letter");
-        if (!Files.isDirectory(folder)) {
-            return 0;
-        }
-        try (var files = Files.list(folder)) {
-            return files.count();
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,12 +125,20 @@ abstract class ClusterTestSupport {
     }
 
     long manifests() throws IOException {
-        Path outbox = shared.resolve("outbox");
-        if (!Files.isDirectory(outbox)) {
+        return entries(shared.resolve("outbox"), d -> Files.exists(d.resolve("manifest.json")));
+    }
+
+    long deadLetters() throws IOException {
+        return entries(shared.resolve("dead-letter"), f -> true);
+    }
+
+    /** How many entries of {@code folder} (none when it is not there yet) pass {@code which}. */
+    private static long entries(Path folder, Predicate<Path> which) throws IOException {
+        if (!Files.isDirectory(folder)) {
             return 0;
         }
-        try (var dirs = Files.list(outbox)) {
-            return dirs.filter(d -> Files.exists(d.resolve("manifest.json"))).count();
+        try (var entries = Files.list(folder)) {
+            return entries.filter(which).count();
         }
     }
 
