@@ -46,8 +46,6 @@ public interface StepJournal {
      * Takes the step for this process before it is looked up and paid for, waiting while another node holds it, and
      * keeps it until {@link #release}. A step recorded by this process is released with it. The file journal has one
      * process (the work-folder lock): nothing to take.
-     *
-     * @throws ClaimLostException when another node held it past the wait
      */
     default void claim(String key) {
     }

@@ -159,10 +159,17 @@ public final class JdbcStepJournal extends ArtifactJournal {
         return removed;
     }
 
+    /**
+     * Claims {@code key} for this node. While another node holds it and renews it (it pays for the same inputs in
+     * another plan, or for this plan before it was handed on), this waits, without a deadline of its own: that node's
+     * call has its own deadlines, and when it ends the step is either journaled (and reused here) or released (and
+     * paid here); a node that dies stops renewing, and its claim is taken over once its lease ran out.
+     */
     @Override
     public void claim(String key) {
-        long giveUpAt = System.nanoTime() + lease.plusSeconds(5).toNanos();
+        boolean said = false;
         while (true) {
+            String[] holder = {null};
             Long epoch = db.inTransaction(c -> {
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO journal_claims (step_key, owner, epoch, lease_until)"
                         + " VALUES (?, ?, 1, now() + ? * interval '1 millisecond') ON CONFLICT (step_key) DO UPDATE SET"
@@ -173,20 +180,32 @@ public final class JdbcStepJournal extends ArtifactJournal {
                     s.setString(2, node);
                     s.setLong(3, lease.toMillis());
                     try (ResultSet rs = s.executeQuery()) {
-                        return rs.next() ? rs.getLong(1) : null;
+                        if (rs.next()) {
+                            return rs.getLong(1);
+                        }
                     }
                 }
+                try (PreparedStatement s = c.prepareStatement("SELECT owner FROM journal_claims WHERE step_key = ?")) {
+                    s.setString(1, key);
+                    try (ResultSet rs = s.executeQuery()) {
+                        holder[0] = rs.next() ? rs.getString(1) : null;
+                    }
+                }
+                return null;
             });
             if (epoch != null) {
                 held.put(key, epoch);
                 return;
             }
-            if (System.nanoTime() > giveUpAt) {
-                throw new ClaimLostException("Another node has held this step for longer than its lease (pipeline.journal.lease, "
-                        + lease.toSeconds() + " s) and still renews it");
+            if (!said) {
+                LOG.info("Waiting for node {}, which pays for a step with the same inputs (key {}…): its output is reused here",
+                        holder[0], key.substring(0, Math.min(12, key.length())));
+                said = true;
             }
-            // another node works on this step (the same inputs in another plan, or this plan before it was handed on)
             LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+            if (Thread.currentThread().isInterrupted()) {
+                throw new JournalException("stopped while waiting for node " + holder[0] + " to finish a step", null);
+            }
         }
     }
 
