@@ -46,7 +46,7 @@ class ClusterIT extends ClusterTestSupport {
         JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
         System.out.println("creates after node 1 was killed at its first: " + creates.toPrettyString());
         assertThat(creates).hasSize(PLANS * SCENES * 2);
-        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        eachCreatedOnce(creates);
         assertThat(shared.resolve("inbox")).isEmptyDirectory();
         assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
         assertThat(services.count("SELECT count(*) FROM journal_steps")).as("steps journaled").isGreaterThanOrEqualTo(PLANS * SCENES * 3);
@@ -76,7 +76,7 @@ class ClusterIT extends ClusterTestSupport {
         JsonNode requests = Processes.simulatorRequests(simulator);
         JsonNode creates = requests.path("creates_by_input");
         assertThat(creates).hasSize(2 * SCENES * 2);
-        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        eachCreatedOnce(creates);
         // the narrations the stopped node had paid for before its plans were rolled back are reused, not paid again
         assertThat(requests.path("requests").path("elevenlabs.tts").asInt()).as("narrations").isEqualTo(2 * SCENES);
         assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
@@ -112,7 +112,7 @@ class ClusterIT extends ClusterTestSupport {
         JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
         assertThat(creates).hasSize(2 * SCENES * 2);
         double published = 0;
-        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        eachCreatedOnce(creates);
         for (int p = 1; p <= 2; p++) {
             Path out = shared.resolve("outbox/cluster-" + p);
             JsonNode manifest = Json.read(Files.readString(out.resolve("manifest.json")));

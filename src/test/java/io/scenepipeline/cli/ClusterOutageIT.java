@@ -58,8 +58,7 @@ class ClusterOutageIT extends ClusterTestSupport {
             node.awaitLine("The journal's database answers again", Duration.ofSeconds(10));
             assertThat(Json.read(Files.readString(shared.resolve("outbox/cluster-1/manifest.json"))).path("status").asText())
                     .as(node.output()).isEqualTo("succeeded");
-            Processes.simulatorRequests(simulator).path("creates_by_input").fields().forEachRemaining(e ->
-                    assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+            eachCreatedOnce(Processes.simulatorRequests(simulator).path("creates_by_input"));
             try {
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> status(health + "/observe/health/ready") == 200);
             } finally {
@@ -142,7 +141,7 @@ class ClusterOutageIT extends ClusterTestSupport {
         assertThat(count(node, "plan=cluster-1 Starting")).as(node.output()).isEqualTo(4);
         JsonNode creates = Processes.simulatorRequests(simulator).path("creates_by_input");
         assertThat(creates).hasSize(SCENES * 2);
-        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
+        eachCreatedOnce(creates);
         assertThat(Processes.simulatorRequests(simulator).path("requests").path("elevenlabs.tts").asInt()).isEqualTo(SCENES);
         assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
     }

@@ -1,5 +1,6 @@
 package io.scenepipeline.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -140,6 +141,11 @@ abstract class ClusterTestSupport {
         try (var entries = Files.list(folder)) {
             return entries.filter(which).count();
         }
+    }
+
+    /** Each prompt in the simulator's {@code creates_by_input} was created exactly once. */
+    static void eachCreatedOnce(JsonNode creates) {
+        creates.fields().forEachRemaining(e -> assertThat(e.getValue().asInt()).as("creates of %s", e.getKey()).isEqualTo(1));
     }
 
     static int creates(String simulator) throws Exception {

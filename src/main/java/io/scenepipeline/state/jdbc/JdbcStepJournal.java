@@ -53,14 +53,7 @@ public final class JdbcStepJournal extends ArtifactJournal {
 
     @Override
     public Optional<StepEntry> find(String key) {
-        String json = db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE journal_steps SET used_at = now() WHERE step_key = ? RETURNING entry")) {
-                s.setString(1, key);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
+        String json = db.inTransaction(c -> text(c, "UPDATE journal_steps SET used_at = now() WHERE step_key = ? RETURNING entry", key));
         return json == null ? Optional.empty() : artifacts.usable(key, () -> Json.MAPPER.readValue(json, StepEntry.class));
     }
 
@@ -78,6 +71,16 @@ public final class JdbcStepJournal extends ArtifactJournal {
         });
         held.remove(entry.key());
         return entry;
+    }
+
+    /** The first column of the first row {@code sql} gives for {@code key}, or null when it gives none. */
+    private static String text(Connection c, String sql, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     /**
@@ -105,14 +108,7 @@ public final class JdbcStepJournal extends ArtifactJournal {
 
     @Override
     public Optional<PendingPrediction> pending(String key) {
-        String json = db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT prediction FROM journal_predictions WHERE step_key = ?")) {
-                s.setString(1, key);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
+        String json = db.inTransaction(c -> text(c, "SELECT prediction FROM journal_predictions WHERE step_key = ?", key));
         try {
             return json == null ? Optional.empty() : Optional.of(Json.MAPPER.readValue(json, PendingPrediction.class));
         } catch (IOException e) {
@@ -185,12 +181,7 @@ public final class JdbcStepJournal extends ArtifactJournal {
                         }
                     }
                 }
-                try (PreparedStatement s = c.prepareStatement("SELECT owner FROM journal_claims WHERE step_key = ?")) {
-                    s.setString(1, key);
-                    try (ResultSet rs = s.executeQuery()) {
-                        holder[0] = rs.next() ? rs.getString(1) : null;
-                    }
-                }
+                holder[0] = text(c, "SELECT owner FROM journal_claims WHERE step_key = ?", key);
                 return null;
             });
             if (epoch != null) {
