@@ -8,6 +8,7 @@ import io.scenepipeline.provider.Prices;
 import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.simulator.ProviderSimulator;
+import io.scenepipeline.simulator.SimAccount;
 import io.scenepipeline.simulator.SimulatorSettings;
 import io.scenepipeline.state.WorkLock;
 import io.scenepipeline.support.Causes;
@@ -35,6 +36,8 @@ public final class ScenePipelineApp {
     static final int EXIT_OK = 0;
     static final int EXIT_SETUP = 1;
     static final int EXIT_DEAD_LETTERED = 2;
+    /** {@code --once}: a plan reached neither the outbox nor the dead letters (it resumes at the next start). */
+    static final int EXIT_UNFINISHED = 3;
 
     private ScenePipelineApp() {
     }
@@ -114,6 +117,7 @@ public final class ScenePipelineApp {
             ManagementPort.checkFree(props::get);
             if (cli.simulate()) {
                 simulator = ProviderSimulator.start(simulatorSettings(props));
+                simulator.account(simulatorAccount(props));
                 pointAt(props, simulator.baseUrl());
                 props.set("facerig.base-url", String.join(",", simulator.facerigUrls()));
             }
@@ -176,6 +180,12 @@ public final class ScenePipelineApp {
         if (watcher != null && !watcher.started()) {
             throw new StartupException("could not start (see the log above)");
         }
+        if (watcher != null && !watcher.unfinished().isEmpty()) {
+            return EXIT_UNFINISHED;
+        }
+        if (watcher != null && watcher.failure() != null) {
+            throw new StartupException(watcher.failure());
+        }
         return stats.deadLetteredCount() > 0 ? EXIT_DEAD_LETTERED : EXIT_OK;
     }
 
@@ -210,6 +220,14 @@ public final class ScenePipelineApp {
                     .withFacerigServers(Integer.parseInt(props.get("simulator.facerig-servers")));
         } catch (NumberFormatException | NullPointerException e) {
             throw new SettingsException("simulator.*: prediction-ms, latency-ms, file-ttl, stall-ms and facerig-servers must be whole numbers and fault-rate a number (" + e.getMessage() + ")");
+        }
+    }
+
+    private static SimAccount simulatorAccount(AppProperties props) {
+        try {
+            return SimAccount.from(props::get);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(e.getMessage());
         }
     }
 

@@ -16,6 +16,7 @@ import io.scenepipeline.observe.FoldersHealthCheck;
 import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.output.DeadLetters;
 import io.scenepipeline.plan.PlanParser;
+import io.scenepipeline.provider.AccountPace;
 import io.scenepipeline.provider.Prices;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
@@ -30,6 +31,7 @@ import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.RetryBudget;
 import io.scenepipeline.retry.RetrySettings;
 import io.scenepipeline.retry.StepFailureHandler;
+import io.scenepipeline.retry.Throttling;
 import io.scenepipeline.run.Budget;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.state.PlanRecovery;
@@ -128,7 +130,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retry().retryableStatusCodes());
         Secrets secrets = new Secrets(cluster == null ? settings.secrets()
                 : Stream.concat(settings.secrets().stream(), cluster.secrets().stream()).toList());
-        ProviderBreaker breaker = new ProviderBreaker(settings.breaker(), "inbox");
+        ProviderBreaker breaker = new ProviderBreaker(settings.breaker(), List.of("inbox", "cluster-plans"));
         breaker.start(context);
         registry.bind("providerBreaker", breaker);
         registry.bind("pipelineSettings", settings);
@@ -153,12 +155,18 @@ public class PipelineConfiguration implements CamelConfiguration {
         RetryBudget retryBudget = RetryBudget.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null),
                 settings.retry().maxRedeliveries());
         registry.bind("retryBudget", retryBudget);
+        Throttling throttling = new Throttling(settings.retry().throttleLimit());
+        ServerSlots elevenlabsSlots = registry.lookupByNameAndType("elevenlabsSlots", ServerSlots.class);
         for (String component : RetrySettings.COMPONENTS) {
             // a face_rig call that lost its connection sets its server aside before its retry is scheduled
+            // and an ElevenLabs answer that states the account's concurrency sets its slots
             BiConsumer<Exchange, Throwable> listener = "facerig".equals(component)
-                    ? faceRig[0]::failed : (exchange, failure) -> { };
+                    ? (exchange, failure) -> {
+                        faceRig[0].failed(exchange, failure);
+                        ElevenLabsSteps.accountLimit(failure, elevenlabsSlots::limitTo);
+                    } : (exchange, failure) -> { };
             registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().components().get(component), classifier, secrets,
-                    breaker, metrics, retryBudget, listener));
+                    breaker, metrics, retryBudget, throttling, listener));
         }
         Assembly assembly = new Assembly(AssemblySettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null)),
                 journal, settings.folders().work(), settings.steps().faceRigEnabled());
@@ -195,21 +203,20 @@ public class PipelineConfiguration implements CamelConfiguration {
         Prices prices = Prices.of(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null), settings.elevenlabs().model());
         registry.bind("prices", prices);
         Budget budget = Budget.parse(context.getPropertiesComponent().resolveProperty("pipeline.max-cost-per-plan").orElse(""));
-        ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal, prices, budget);
+        AccountPace creates = registry.lookupByNameAndType("replicateCreatePace", AccountPace.class);
+        AccountPace requests = registry.lookupByNameAndType("replicateRequestPace", AccountPace.class);
+        ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal, prices, budget, creates);
         registry.bind("replicate", replicate);
         registry.bind("replicateCancel", new PredictionCancel(settings.replicate(), replicate));
         registry.bind("replicateAdoption", new PredictionAdoption(settings.replicate(), replicate));
-        registry.bind("replicatePolls", new PredictionPolls(settings.replicate(), replicate));
+        registry.bind("replicatePolls", new PredictionPolls(settings.replicate(), replicate, requests));
         registry.bind("replicateOutputs", new PredictionOutputs(settings.replicate(), journal, replicate, prices));
-        registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices, budget));
+        registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices, budget, elevenlabsSlots::limitTo));
         registry.bind("facerig", new FaceRigSteps(journal));
 
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context
         ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);
         registry.bind("waitScheduler", waits);
-        // creates held back by replicate.max-creates-per-minute: they leave at the throttle's pace, two threads suffice
-        ScheduledExecutorService creates = context.getExecutorServiceManager().newScheduledThreadPool(this, "create-throttle", 2);
-        registry.bind("createScheduler", creates);
         // plans and scenes waiting for a concurrency permit (inbox and scene throttles): Camel's own pool per throttle
         // would grow to ten threads each just by scheduling its clean-ups
         ScheduledExecutorService permits = context.getExecutorServiceManager().newScheduledThreadPool(this, "permit", 2);
@@ -224,7 +231,6 @@ public class PipelineConfiguration implements CamelConfiguration {
                 @Override
                 protected void doStop() throws IOException {
                     context.getExecutorServiceManager().shutdownNow(waits);
-                    context.getExecutorServiceManager().shutdownNow(creates);
                     context.getExecutorServiceManager().shutdownNow(permits);
                     context.getExecutorServiceManager().shutdownNow(letters);
                     providerExecutors.forEach(context.getExecutorServiceManager()::shutdownNow);

@@ -49,13 +49,12 @@ public record PipelineSettings(Folders folders, Steps steps, Concurrency concurr
      * @param workerThreads        {@code pipeline.worker-threads}
      * @param replicate            {@code replicate.max-concurrent}: calls in flight to Replicate
      * @param elevenlabs           {@code elevenlabs.max-concurrent}: the account's concurrent requests
-     * @param replicateCreatesPerMinute {@code replicate.max-creates-per-minute}
      */
-    public record Concurrency(int plans, int scenes, int workerThreads, int replicate, int elevenlabs, int replicateCreatesPerMinute) {
+    public record Concurrency(int plans, int scenes, int workerThreads, int replicate, int elevenlabs) {
         static Concurrency from(SettingsReader r) {
             return new Concurrency(r.integer("pipeline.plan-concurrency", 1, 100), r.integer("pipeline.scene-concurrency", 1, 1000),
                     r.integer("pipeline.worker-threads", 1, 1000), r.integer("replicate.max-concurrent", 1, 1000),
-                    r.integer("elevenlabs.max-concurrent", 1, 100), r.integer("replicate.max-creates-per-minute", 1, 100_000));
+                    r.integer("elevenlabs.max-concurrent", 1, 100));
         }
     }
 

@@ -2,9 +2,10 @@ package io.scenepipeline.config;
 
 import io.scenepipeline.provider.CallDeadline;
 import io.scenepipeline.provider.ProviderConnections;
-import io.scenepipeline.provider.RatePermit;
+import io.scenepipeline.provider.AccountPace;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
+import io.scenepipeline.provider.replicate.ReplicateLimits;
 import io.scenepipeline.state.SlotLedger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
@@ -17,8 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * How the routes reach the providers: a deadline per kind of call, one connection pool per provider, and the slots
- * (face_rig servers, ElevenLabs' concurrency) that scenes wait for without holding a thread.
+ * How the routes reach the providers: a deadline per kind of call, one connection pool per provider, the slots
+ * (face_rig servers, ElevenLabs' concurrency) and Replicate's paces that scenes wait for without holding a thread.
  */
 final class ProviderWiring {
 
@@ -58,9 +59,14 @@ final class ProviderWiring {
         faceRigOut[0] = faceRig;
         registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", "elevenlabsSlot", List.of(settings.elevenlabs().baseUrl().toString()),
                 elevenlabs, Duration.ZERO, continuations, timer, ledger));
-        // Replicate's creates per minute for the whole account (cluster mode; one process: the route's throttle)
-        registry.bind("replicateCreatePermit", new RatePermit(ledger, "replicate creates",
-                settings.concurrency().replicateCreatesPerMinute(), Duration.ofMinutes(1), timer, continuations));
-        return List.of(timer, continuations);
+        // Replicate's account limits, paced for the whole account (across the nodes in cluster mode); a call whose turn
+        // came goes on here: at most one thread per connection of Replicate's pool is ever busy with a call
+        ExecutorService replicateCalls = executors.newFixedThreadPool(owner, "replicate", settings.concurrency().replicate());
+        ReplicateLimits limits = settings.replicate().limits();
+        registry.bind("replicateCreatePace", new AccountPace("Replicate creates", "replicate.max-creates-per-minute",
+                limits.createsPerMinute(), limits.createBurst(), ledger, timer, replicateCalls, System::currentTimeMillis));
+        registry.bind("replicateRequestPace", new AccountPace("Replicate requests", "replicate.max-requests-per-minute",
+                limits.requestsPerMinute(), limits.requestBurst(), ledger, timer, replicateCalls, System::currentTimeMillis));
+        return List.of(timer, continuations, replicateCalls);
     }
 }

@@ -77,6 +77,13 @@ public final class PipelineMetrics implements RetryEvents {
                 .tag("provider", provider).tag("step", step).tag("reason", reason(failure)).register(registry).increment();
     }
 
+    /** A provider's "slow down" (429): waited out, no attempt spent. */
+    @Override
+    public void throttled(String provider, String step) {
+        Counter.builder("scene.pipeline.throttled").description("Provider answers that asked to slow down (429), waited out")
+                .tag("provider", provider).tag("step", step).register(registry).increment();
+    }
+
     /** A step of a finished scene: a paid call that succeeded, or one taken from the journal. */
     public void stepFinished(StepRecord step) {
         if (step.reused()) {

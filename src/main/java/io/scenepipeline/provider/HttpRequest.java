@@ -2,6 +2,10 @@ package io.scenepipeline.provider;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Prepares the message for the next call of a camel-http endpoint: every header left over from earlier calls
@@ -36,5 +40,26 @@ public final class HttpRequest {
         in.setHeader("Accept", "application/json");
         in.setBody(body);
         return in;
+    }
+
+    /** The HTTP status of the answer just read (200 when none was set). */
+    public static int status(Exchange exchange) {
+        return exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+    }
+
+    /**
+     * The failure camel-http would have raised for the answer just read, from an endpoint that does not throw on an
+     * error status ({@code throwExceptionOnFailure=false}) so that the protocol can read the answer first.
+     */
+    public static HttpOperationFailedException failure(Exchange exchange, String uri) {
+        Message in = exchange.getIn();
+        Map<String, String> headers = new LinkedHashMap<>();
+        in.getHeaders().forEach((k, v) -> {
+            if (!k.startsWith("Camel") && v != null) {
+                headers.put(k, v.toString());
+            }
+        });
+        return new HttpOperationFailedException(uri, status(exchange), in.getHeader(Exchange.HTTP_RESPONSE_TEXT, "", String.class),
+                null, headers, in.getBody(String.class));
     }
 }

@@ -55,6 +55,8 @@ public final class ServerSlots extends AsyncProcessorSupport {
     private final ScheduledExecutorService timer;
     private final SlotLedger ledger;
     private boolean retryScheduled;
+    /** What the provider says it allows at once per server (ElevenLabs' maximum-concurrent-requests), if it said. */
+    private int stated = Integer.MAX_VALUE;
 
     private static final class Server {
         final String url;
@@ -172,6 +174,34 @@ public final class ServerSlots extends AsyncProcessorSupport {
         return false;
     }
 
+    /**
+     * The provider stated how many calls it takes at once (ElevenLabs' {@code maximum-concurrent-requests} for the
+     * account's plan): the slots follow it, never above the configured number. Said once when it lowers the limit.
+     */
+    public void limitTo(int calls) {
+        if (calls < 1) {
+            return;
+        }
+        List<Waiter> go = new ArrayList<>();
+        synchronized (this) {
+            if (calls == stated) {
+                return;
+            }
+            int configured = servers.get(0).capacity;
+            if (calls < configured && calls < stated) {
+                LOG.info("{} allows {} concurrent requests on this account: calling it {} at a time (of {} configured)",
+                        name, calls, calls, configured);
+            }
+            stated = calls;
+            dispatch(go);
+        }
+        resume(go);
+    }
+
+    private int capacity(Server s) {
+        return Math.min(s.capacity, stated);
+    }
+
     /** Calls each server has taken so far, by base URL (for tests and the benchmark). */
     public synchronized Map<String, Integer> taken() {
         Map<String, Integer> out = new LinkedHashMap<>();
@@ -215,10 +245,10 @@ public final class ServerSlots extends AsyncProcessorSupport {
      */
     private Server pick(long now) {
         boolean onlyAside = allAside(now);
-        List<Server> free = servers.stream().filter(s -> s.busy < s.capacity && (onlyAside || !s.aside(now)))
+        List<Server> free = servers.stream().filter(s -> s.busy < capacity(s) && (onlyAside || !s.aside(now)))
                 .sorted(Comparator.comparingInt(s -> s.busy)).toList();
         for (Server s : free) {
-            if (ledger.tryTake(pool(s), s.capacity)) {
+            if (ledger.tryTake(pool(s), capacity(s))) {
                 return s;
             }
         }

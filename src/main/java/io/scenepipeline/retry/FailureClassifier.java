@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * <p>Retryable: connection refused or reset ({@link SocketException}, which includes
  * {@link java.net.ConnectException}), no response ({@link NoHttpResponseException}), connect or read timeout
  * ({@link SocketTimeoutException}), a body cut or broken in transit ({@link ConnectionClosedException},
- * {@link MalformedChunkCodingException}, a {@link TruncatedDownloadException}), an HTTP status in {@code retry.retryable-status-codes}, and a Replicate prediction that failed for a
+ * {@link MalformedChunkCodingException}, a {@link TruncatedDownloadException}), an HTTP status in {@code retry.retryable-status-codes},
+ * a provider's "slow down" (a 429, {@link Throttling}: waited out whatever that list says), and a Replicate prediction that failed for a
  * transient reason. Everything else (other 4xx, validation errors, missing files, flagged content, …) is permanent.
  */
 public final class FailureClassifier {
@@ -68,7 +69,7 @@ public final class FailureClassifier {
 
     private Boolean verdict(Throwable t) {
         if (t instanceof HttpOperationFailedException h) {
-            return retryableStatuses.contains(h.getStatusCode());
+            return retryableStatuses.contains(h.getStatusCode()) || Throttling.isThrottle(h);
         }
         if (t instanceof PredictionFailedException p) {
             return p.isTransient();

@@ -4,25 +4,31 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * When a provider is down, stop taking new plans: after {@code pipeline.breaker.failures} calls whose retries were
- * exhausted within {@code pipeline.breaker.window}, the inbox route is suspended, so new plans wait in the inbox
- * instead of burning their retries into the dead-letter folder. After {@code pipeline.breaker.half-open-after} the
+ * exhausted within {@code pipeline.breaker.window}, the intake's consumer is paused (the inbox's polling; in cluster
+ * mode the plans queue's listener), so new plans wait instead of burning their retries into the dead-letter folder.
+ * Only the consumer pauses, never the route: the plans already running go on and finish (or are dead-lettered with
+ * their own reason), none is cut off or left in flight. After {@code pipeline.breaker.half-open-after} the
  * inbox is resumed for a probe: the next plan that succeeds closes the breaker; another exhausted call opens it
  * again. Logged once when it opens and once when it closes.
  *
  * <p>The state machine is resilience4j's {@link CircuitBreaker}: a time-based sliding window that records only the
  * exhausted calls (a bad plan or a permanent provider error never reaches it), so it opens when the window holds
  * {@code failures} of them; one call is permitted half-open, and the probe plan's success or another exhausted call
- * decides. This class adds what resilience4j does not know: the inbox route it suspends and resumes.
+ * decides. A 429 never reaches it (a "slow down" is waited out, docs/retries.md). This class adds what resilience4j
+ * does not know: the intake it pauses and resumes.
  */
 public final class ProviderBreaker {
 
@@ -33,20 +39,21 @@ public final class ProviderBreaker {
     private final CircuitBreaker breaker;
     private final Duration window;
     private final Duration halfOpenAfter;
-    private final String route;
+    private final List<String> routes;
     private CamelContext context;
     private ExecutorService routeControl;
     private volatile String lastReason = "";
 
-    public ProviderBreaker(BreakerSettings settings, String route) {
-        this(settings, route, Clock.systemUTC());
+    /** @param routes the intake routes whose consumers it pauses (those the mode does not run are passed over) */
+    public ProviderBreaker(BreakerSettings settings, List<String> routes) {
+        this(settings, routes, Clock.systemUTC());
     }
 
     /** @param clock the time the sliding window and the open state are measured in (a test's own clock) */
-    public ProviderBreaker(BreakerSettings settings, String route, Clock clock) {
+    public ProviderBreaker(BreakerSettings settings, List<String> routes, Clock clock) {
         this.window = settings.window();
         this.halfOpenAfter = settings.halfOpenAfter();
-        this.route = route;
+        this.routes = List.copyOf(routes);
         int failures = settings.failures();
         this.breaker = CircuitBreaker.of("providers", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
@@ -121,16 +128,22 @@ public final class ProviderBreaker {
         if (context == null) {
             return;
         }
-        // from another thread: a route cannot wait for its own in-flight exchange
+        // from another thread: a consumer is paused and resumed apart from the exchanges it is running
         routeControl.execute(() -> {
-            try {
-                if (suspend) {
-                    context.getRouteController().suspendRoute(route);
-                } else {
-                    context.getRouteController().resumeRoute(route);
+            for (String id : routes) {
+                Route route = context.getRoute(id);
+                if (route == null) {
+                    continue;
                 }
-            } catch (Exception e) {
-                LOG.warn("Breaker could not {} the {} route: {}", suspend ? "suspend" : "resume", route, e.getMessage());
+                try {
+                    if (suspend) {
+                        ServiceHelper.suspendService(route.getConsumer());
+                    } else {
+                        ServiceHelper.resumeService(route.getConsumer());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Breaker could not {} the {} intake: {}", suspend ? "pause" : "resume", id, e.getMessage());
+                }
             }
         });
     }

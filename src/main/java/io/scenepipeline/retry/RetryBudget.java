@@ -53,6 +53,7 @@ public final class RetryBudget {
      */
     public void firstAttempt(Exchange exchange) {
         exchange.getIn().removeHeaders("CamelRedelivery*");
+        Throttling.fresh(exchange);
         StepRecord step = Steps.current(exchange);
         deposit(step == null ? "unknown" : step.provider());
     }

@@ -11,6 +11,9 @@ public interface RetryEvents {
     /** A call ended with {@code outcome}. */
     void call(String provider, String step, String outcome);
 
+    /** A call was throttled (429, slow down): it waits and is tried again, no attempt spent. */
+    void throttled(String provider, String step);
+
     /** A call failed and will be retried. */
     void retry(String provider, String step, Throwable failure);
 }

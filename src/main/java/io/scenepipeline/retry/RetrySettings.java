@@ -3,6 +3,7 @@ package io.scenepipeline.retry;
 import io.scenepipeline.support.SettingsException;
 import io.scenepipeline.support.SettingsReader;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -13,8 +14,9 @@ import java.util.stream.Collectors;
  *
  * @param components           each component's redelivery policy ({@code retry.<component>.*})
  * @param retryableStatusCodes {@code retry.retryable-status-codes}
+ * @param throttleLimit        {@code retry.throttle-limit}: how long one call's 429s are waited out before they count
  */
-public record RetrySettings(Map<String, Backoff> components, String retryableStatusCodes) {
+public record RetrySettings(Map<String, Backoff> components, String retryableStatusCodes, Duration throttleLimit) {
 
     /** The retry components: each has its own route configuration, failure handler and {@code retry.<component>.*} keys. */
     public static final List<String> COMPONENTS = List.of("video", "facerig", "storyboard");
@@ -32,7 +34,7 @@ public record RetrySettings(Map<String, Backoff> components, String retryableSta
                 throw new SettingsException("retry.retryable-status-codes: must be a comma-separated list of HTTP statuses, got '" + statusCodes + "'");
             }
         }
-        return new RetrySettings(components, statusCodes);
+        return new RetrySettings(components, statusCodes, r.duration("retry.throttle-limit"));
     }
 
     /** The most redeliveries any component allows. */

@@ -1,5 +1,6 @@
 package io.scenepipeline.retry;
 
+import io.scenepipeline.provider.RetryAfter;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.run.Failure;
 import io.scenepipeline.run.PlanRun;
@@ -26,7 +27,8 @@ import java.util.function.BiConsumer;
  * sets the wait of the coming redelivery ({@code CamelRedeliveryDelay}: the component's backoff, raised to what a
  * 429 asks for, never above {@code maximumRedeliveryDelay}), and records the final failure for the dead-letter
  * report. It decides whether Camel redelivers ({@link #RETRY}, read by the retryable clause's {@code retryWhile}): while
- * attempts are left and the provider's {@link RetryBudget} grants the retry.
+ * attempts are left and the provider's {@link RetryBudget} grants the retry, and always after a provider's "slow down"
+ * ({@link Throttling}), which spends neither.
  */
 public final class StepFailureHandler implements Processor {
 
@@ -42,13 +44,15 @@ public final class StepFailureHandler implements Processor {
     private final ProviderBreaker breaker;
     private final RetryEvents metrics;
     private final RetryBudget budget;
+    private final Throttling throttling;
 
     /** Told of every failed call first (face_rig's server pool sets a server aside that lost a connection). */
     private final BiConsumer<Exchange, Throwable> listener;
 
     public StepFailureHandler(String component, Backoff backoff, FailureClassifier classifier, Secrets secrets, ProviderBreaker breaker,
-                              RetryEvents metrics, RetryBudget budget, BiConsumer<Exchange, Throwable> listener) {
+                              RetryEvents metrics, RetryBudget budget, Throttling throttling, BiConsumer<Exchange, Throwable> listener) {
         this.budget = budget;
+        this.throttling = throttling;
         this.listener = listener;
         this.metrics = metrics;
         this.component = component;
@@ -74,14 +78,23 @@ public final class StepFailureHandler implements Processor {
         // the endpoint last sent to is the call that failed (FAILURE_ENDPOINT is only set after this processor)
         String message = secrets.redact(ProviderErrors.describe(failure, exchange.getProperty(Exchange.TO_ENDPOINT, String.class)));
         boolean retryable = classifier.isRetryable(failure);
-        // Camel has already counted this failure in CamelRedeliveryCounter (1 on the first failure of a call);
-        // the routes clear that header before each call, so it is the number of this attempt.
-        int attempt = Math.max(1, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
-        int attempts = backoff.maximumAttempts();
         StepRecord step = Steps.current(exchange);
-
         String provider = step == null ? "unknown" : step.provider();
         String stepName = step == null ? "unknown" : step.step();
+        if (throttling.applies(exchange, failure)) {
+            // backpressure: waited out and tried again, no attempt, no budget, no breaker (the pace says it in the log)
+            long wait = throttling.waitBefore(exchange, failure);
+            metrics.throttled(provider, stepName);
+            exchange.setProperty(RETRY, true);
+            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait);
+            LOG.debug("{} Throttled ({}); trying again in {} seconds", where, message, seconds(wait));
+            return;
+        }
+        // Camel has already counted this failure in CamelRedeliveryCounter (1 on the first failure of a call; the
+        // routes clear that header before each call); the redeliveries a throttle asked for are not attempts
+        int attempt = Math.max(1, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)
+                - Throttling.spent(exchange));
+        int attempts = backoff.maximumAttempts();
         if (Causes.of(failure).stream().anyMatch(ClaimLostException.class::isInstance)) {
             // cluster mode: another node took the step over; the plan's "Left to the node that took it over" says so
             recordFailure(exchange, step, false, attempt, failure, message);

@@ -30,7 +30,10 @@ final class ElevenLabsSimulator {
     private final SimulatorSettings settings;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-    ElevenLabsSimulator(Faults faults, SimulatorSettings settings) {
+    private final java.util.function.Supplier<SimAccount.Limits> account;
+
+    ElevenLabsSimulator(Faults faults, SimulatorSettings settings, java.util.function.Supplier<SimAccount.Limits> account) {
+        this.account = account;
         this.faults = faults;
         this.settings = settings;
     }
@@ -59,32 +62,46 @@ final class ElevenLabsSimulator {
                     "Neither authorization header nor xi-api-key received, please provide one.");
             return true;
         }
+        // the account's concurrent requests (SimAccount): beyond them a 429 too_many_concurrent_requests
+        Runnable release = account.get().speak(req);
+        if (release == null) {
+            return true;
+        }
+        try {
+            speak(req, text);
+        } finally {
+            release.run();
+        }
+        return true;
+    }
+
+    private void speak(SimRequest req, JsonNode text) throws IOException {
         Optional<String> fault = faults.next("tts", text.asText());
         if (fault.filter("quota"::equals).isPresent()) {
             legacy(req, 401, "quota_exceeded", "This request exceeds your quota of 10000. You have 12 credits remaining, while "
                     + text.asText().length() + " credits are required for this request.");
-            return true;
+            return;
         }
         if (fault.filter("concurrent"::equals).isPresent()) {
             error(req, 429, "rate_limit_error", "concurrent_limit_exceeded", "too_many_concurrent_requests",
                     "Too many concurrent requests for your plan. Please wait for requests in flight to finish.");
-            return true;
+            return;
         }
         if (faults.answer(req, fault, ElevenLabsSimulator::fault)) {
-            return true;
+            return;
         }
         String format = req.query.getOrDefault("output_format", "mp3_44100_128");
         Matcher mp3 = MP3.matcher(format);
         if (mp3.matches()) {
             byte[] audio = Media.silentMp3(Media.speechSeconds(Faults.clean(text.asText())));
             answered(req, text.asText(), audio, "audio/mpeg");
-            return true;
+            return;
         }
         Matcher f = FORMAT.matcher(format);
         if (!f.matches()) {
             error(req, 400, "validation_error", "invalid_parameters", "invalid_parameters",
                     "The simulator makes mp3_<rate>_<bitrate>, wav_<rate> and pcm_<rate> audio, not " + format);
-            return true;
+            return;
         }
         boolean wav = f.group(1).equals("wav");
         long work = settings.latency("tts", 0);
@@ -93,7 +110,6 @@ final class ElevenLabsSimulator {
         }
         byte[] audio = Media.speech(Faults.clean(text.asText()), Integer.parseInt(f.group(2)), wav);
         answered(req, text.asText(), audio, wav ? "audio/wav" : "audio/pcm");
-        return true;
     }
 
     private void answered(SimRequest req, String text, byte[] audio, String contentType) throws IOException {

@@ -39,6 +39,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final List<HttpServer> extraFaceRigServers = new ArrayList<>();
     private final List<FaceRigSimulator> faceRigs = new ArrayList<>();
     private final InFlight inFlight = new InFlight();
+    private volatile SimAccount.Limits account = new SimAccount.Limits(SimAccount.UNLIMITED);
 
     private ProviderSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
@@ -58,8 +59,8 @@ public final class ProviderSimulator implements AutoCloseable {
         this.executor = Executors.newCachedThreadPool(threads);
         server.setExecutor(executor);
         String base = baseUrl();
-        this.replicate = new ReplicateSimulator(base, settings, faults);
-        this.elevenLabs = new ElevenLabsSimulator(faults, settings);
+        this.replicate = new ReplicateSimulator(base, settings, faults, () -> account);
+        this.elevenLabs = new ElevenLabsSimulator(faults, settings, () -> account);
         this.faceRig = new FaceRigSimulator(faults, settings);
         faceRigs.add(faceRig);
         server.createContext("/", this::handle);
@@ -136,6 +137,16 @@ public final class ProviderSimulator implements AutoCloseable {
         return sim;
     }
 
+    /** Enforces a provider account's limits from now on, as the real providers do (429 beyond them). */
+    public void account(SimAccount limits) {
+        this.account = new SimAccount.Limits(limits);
+    }
+
+    /** 429s the account's limits answered so far, by kind ({@code replicate.create}, {@code replicate.request}, {@code elevenlabs.tts}). */
+    public Map<String, Integer> throttledCounts() {
+        return account.throttled();
+    }
+
     /** {@code http://127.0.0.1:<port>}: the base URL of all three providers. */
     public String baseUrl() {
         InetSocketAddress a = server.getAddress();
@@ -160,7 +171,7 @@ public final class ProviderSimulator implements AutoCloseable {
             }
             if (req.path.equals("/_simulator/requests")) {
                 req.json(200, Map.of("requests", requestCounts(), "creates_by_input", replicate.createsByInput(),
-                        "facerig_servers", facerigCounts(), "max_in_flight", inFlight.most()));
+                        "facerig_servers", facerigCounts(), "max_in_flight", inFlight.most(), "throttled", throttledCounts()));
                 return;
             }
             String kind = req.path.startsWith("/v1/text-to-speech/") ? "elevenlabs"

@@ -48,8 +48,10 @@ final class ReplicateSimulator {
     });
     private final SimFiles files;
     private final PredictionMedia media;
+    private final java.util.function.Supplier<SimAccount.Limits> account;
 
-    ReplicateSimulator(String baseUrl, SimulatorSettings settings, Faults faults) {
+    ReplicateSimulator(String baseUrl, SimulatorSettings settings, Faults faults, java.util.function.Supplier<SimAccount.Limits> account) {
+        this.account = account;
         this.files = new SimFiles(baseUrl);
         this.media = new PredictionMedia(baseUrl, settings, files, id -> predictions.get(id));
         this.baseUrl = baseUrl;
@@ -91,6 +93,10 @@ final class ReplicateSimulator {
         }
         Matcher model = MODEL_PATH.matcher(req.path);
         Matcher prediction = PREDICTION_PATH.matcher(req.path);
+        boolean create = req.method.equals("POST") && (model.matches() || req.path.equals("/v1/predictions"));
+        if (create ? account.get().refuseCreate(req) : account.get().refuseRequest(req)) {
+            return true;
+        }
         if (req.method.equals("POST") && model.matches()) {
             count("create");
             String name = model.group(1) + "/" + model.group(2);

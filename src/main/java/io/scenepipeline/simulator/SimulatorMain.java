@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>java -cp target/scene-pipeline.jar io.scenepipeline.simulator.SimulatorMain</pre>
  * Settings as -D system properties ({@code simulator.prediction-ms}, {@code simulator.latency-ms},
  * {@code simulator.fault-rate}, {@code simulator.file-ttl}, {@code simulator.stall-ms}, {@code simulator.latency.<kind>},
- * {@code simulator.fast-media}, {@code simulator.clip-bytes}). It prints its base URL on a line of its own; {@code GET <base>/_simulator/requests} returns request counts.
+ * {@code simulator.fast-media}, {@code simulator.clip-bytes}, and the account's limits of {@link SimAccount#from}). It prints its base URL on a line of its own; {@code GET <base>/_simulator/requests} returns request counts.
  */
 public final class SimulatorMain {
 
@@ -55,6 +55,7 @@ public final class SimulatorMain {
                 Long.getLong("simulator.stall-ms", d.stallMs()), latencies(), Boolean.getBoolean("simulator.fast-media"),
                 Long.getLong("simulator.clip-bytes", 0), Integer.getInteger("simulator.facerig-servers", 1));
         ProviderSimulator simulator = ProviderSimulator.start(settings);
+        simulator.account(SimAccount.from(System::getProperty));
         System.out.println(simulator.baseUrl());
         if (settings.facerigServers() > 1) {
             System.out.println("facerig.base-url=" + String.join(",", simulator.facerigUrls()));

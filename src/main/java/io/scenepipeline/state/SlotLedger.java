@@ -1,7 +1,5 @@
 package io.scenepipeline.state;
 
-import java.time.Duration;
-
 /**
  * Limits that hold for the whole account, whatever number of processes share it: slots of a pool (one face_rig server's
  * calls at a time, ElevenLabs' concurrent requests) and a number of uses per window (Replicate's creates per minute).
@@ -21,8 +19,17 @@ public interface SlotLedger {
         }
 
         @Override
-        public Duration tryUse(String pool, int perWindow, Duration window) {
-            return Duration.ZERO;
+        public boolean shared() {
+            return false;
+        }
+
+        @Override
+        public long pace(String pool, long intervalMs, int burst) {
+            return 0;
+        }
+
+        @Override
+        public void holdPace(String pool, long ms) {
         }
     };
 
@@ -32,9 +39,15 @@ public interface SlotLedger {
     /** Gives back one slot of {@code pool} taken by {@link #tryTake}. */
     void give(String pool);
 
+    /** Are the limits shared with other processes (cluster mode)? A pace then takes its turns here. */
+    boolean shared();
+
     /**
-     * Counts one use of {@code pool} when fewer than {@code perWindow} were counted within the last {@code window}, and
-     * returns zero; else counts nothing and returns how long until a use frees.
+     * Takes the next turn of the rate {@code pool} (one every {@code intervalMs}, at most {@code burst} at once, for all
+     * processes together) and returns how long to wait for it (ms).
      */
-    Duration tryUse(String pool, int perWindow, Duration window);
+    long pace(String pool, long intervalMs, int burst);
+
+    /** The account asked everyone to wait: no turn of {@code pool} comes sooner than {@code ms} from now. */
+    void holdPace(String pool, long ms);
 }

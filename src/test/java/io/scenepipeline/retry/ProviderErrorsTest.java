@@ -1,5 +1,6 @@
 package io.scenepipeline.retry;
 
+import io.scenepipeline.provider.RetryAfter;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.junit.jupiter.api.Test;

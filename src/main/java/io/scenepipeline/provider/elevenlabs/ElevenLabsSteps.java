@@ -15,6 +15,8 @@ import io.scenepipeline.support.MalformedResponseException;
 import io.scenepipeline.support.Wav;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.util.ObjectHelper;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * ElevenLabs text-to-speech (docs/providers.md, ElevenLabs): {@code POST /v1/text-to-speech/{voice_id}?output_format=wav_16000}
@@ -31,12 +34,18 @@ import java.util.Map;
  */
 public final class ElevenLabsSteps {
 
+    /** The response header in which ElevenLabs states the account's concurrent requests. */
+    static final String MAX_CONCURRENT = "maximum-concurrent-requests";
+
     private final ElevenLabsSettings settings;
     private final StepJournal journal;
     private final Prices prices;
     private final Budget budget;
+    private final IntConsumer accountLimit;
 
-    public ElevenLabsSteps(ElevenLabsSettings settings, StepJournal journal, Prices prices, Budget budget) {
+    /** @param accountLimit told the account's concurrency whenever ElevenLabs states it ({@code maximum-concurrent-requests}) */
+    public ElevenLabsSteps(ElevenLabsSettings settings, StepJournal journal, Prices prices, Budget budget, IntConsumer accountLimit) {
+        this.accountLimit = accountLimit;
         this.prices = prices;
         this.budget = budget;
         this.settings = settings;
@@ -97,6 +106,7 @@ public final class ElevenLabsSteps {
         } finally {
             Files.deleteIfExists(raw);
         }
+        stated(exchange.getIn().getHeader(MAX_CONCURRENT), accountLimit);
         StepRecord step = Steps.current(exchange);
         step.requestId(exchange.getIn().getHeader("request-id", String.class));
         // ElevenLabs bills characters: its character-cost header says how many, else the text's length
@@ -104,6 +114,29 @@ public final class ElevenLabsSteps {
         step.costUsd(prices.elevenlabs(settings.model(), billed != null ? billed : scene.narration().length()));
         Steps.sceneResult(exchange).file("audio", relative);
         Steps.complete(exchange, journal, file, null);
+    }
+
+    /** A failed call's answer may state the account's concurrency too (a 429 too_many_concurrent_requests does). */
+    public static void accountLimit(Throwable failure, IntConsumer accountLimit) {
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
+        if (http != null && http.getResponseHeaders() != null) {
+            http.getResponseHeaders().forEach((k, v) -> {
+                if (MAX_CONCURRENT.equalsIgnoreCase(k)) {
+                    stated(v, accountLimit);
+                }
+            });
+        }
+    }
+
+    private static void stated(Object value, IntConsumer accountLimit) {
+        if (value == null) {
+            return;
+        }
+        try {
+            accountLimit.accept(Integer.parseInt(value.toString().trim()));
+        } catch (NumberFormatException ignored) {
+            // not a number: nothing stated
+        }
     }
 
     private static String target(Scene scene) {

@@ -1,5 +1,6 @@
 package io.scenepipeline.provider.replicate;
 
+import io.scenepipeline.provider.AccountPace;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
@@ -12,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static io.scenepipeline.provider.replicate.ReplicateSteps.DEADLINE;
 import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
@@ -37,10 +38,51 @@ public final class PredictionPolls {
 
     private final ReplicateSettings settings;
     private final ReplicateSteps replicate;
+    private final AccountPace requests;
+    /** Predictions being polled, by id: when each was last polled (ms). */
+    private final Map<String, Long> polled = new ConcurrentHashMap<>();
 
-    public PredictionPolls(ReplicateSettings settings, ReplicateSteps replicate) {
+    public PredictionPolls(ReplicateSettings settings, ReplicateSteps replicate, AccountPace requests) {
         this.settings = settings;
         this.replicate = replicate;
+        this.requests = requests;
+    }
+
+    /**
+     * How long the prediction waits before its next poll: {@code replicate.poll-interval}, stretched so that the
+     * predictions polled now use at most {@code replicate.poll-share} of {@code replicate.max-requests-per-minute}
+     * together (400 predictions at 3000 per minute and 0.8: one poll each every 10 s). The requests' pace then holds
+     * the limit exactly, in turn.
+     */
+    public long pollDelay(Exchange exchange) {
+        long now = System.currentTimeMillis();
+        ReplicateLimits limits = settings.limits();
+        double perMinute = Math.min(limits.requestsPerMinute(), requests.perMinute()) * limits.pollShare();
+        return Math.max(settings.pollIntervalMs(), every(active(now, perMinute), perMinute));
+    }
+
+    private void seen(String id) {
+        if (id != null) {
+            polled.put(id, System.currentTimeMillis());
+        }
+    }
+
+    /** Predictions polled within the last few intervals (one whose step ended without saying so drops out by itself). */
+    private int active(long now, double perMinute) {
+        long horizon = Math.max(30_000, 3 * Math.max(settings.pollIntervalMs(), every(polled.size(), perMinute)));
+        polled.values().removeIf(at -> now - at > horizon);
+        return Math.max(1, polled.size());
+    }
+
+    private static long every(int predictions, double perMinute) {
+        return Math.round(predictions * 60_000.0 / Math.max(1, perMinute));
+    }
+
+    /** The prediction ended (or was given up): it is polled no more. */
+    void done(String id) {
+        if (id != null) {
+            polled.remove(id);
+        }
     }
 
     public void preparePoll(Exchange exchange) {
@@ -54,24 +96,19 @@ public final class PredictionPolls {
     public void polled(Exchange exchange) throws IOException, HttpOperationFailedException {
         HttpRequest.forgetCredentials(exchange);
         Message in = exchange.getIn();
-        int code = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        int code = HttpRequest.status(exchange);
         if (code < 200 || code > 299) {
-            String body = in.getBody(String.class);
             String id = exchange.getProperty(PREDICTION_ID, String.class);
             if (code == 404 && exchange.getProperty(RESUMED, false, Boolean.class)) {
                 replicate.forget(exchange);
                 exchange.removeProperty(RESUMED);
                 throw new PredictionFailedException(id, "unknown", "Replicate no longer knows this prediction from an earlier run", true);
             }
-            Map<String, String> headers = new LinkedHashMap<>();
-            in.getHeaders().forEach((k, v) -> {
-                if (!k.startsWith("Camel") && v != null) {
-                    headers.put(k, v.toString());
-                }
-            });
-            throw new HttpOperationFailedException(settings.baseUrl() + "/v1/predictions/" + id,
-                    code, in.getHeader(Exchange.HTTP_RESPONSE_TEXT, "", String.class), null, headers, body);
+            HttpOperationFailedException failure = HttpRequest.failure(exchange, settings.baseUrl() + "/v1/predictions/" + id);
+            ReplicateThrottle.tell(requests, failure);
+            throw failure;
         }
+        seen(exchange.getProperty(PREDICTION_ID, String.class));
         ReplicateSteps.accept(exchange, Json.readResponse("Replicate", in.getBody(String.class)));
         if (!terminal(exchange) && System.currentTimeMillis() > exchange.getProperty(DEADLINE, Long.class)) {
             // given up: the route cancels it (PredictionCancel), so it does not run on, billed, for no one
@@ -88,6 +125,7 @@ public final class PredictionPolls {
         JsonNode prediction = exchange.getProperty(PREDICTION, JsonNode.class);
         String id = exchange.getProperty(PREDICTION_ID, String.class);
         String status = exchange.getProperty(STATUS, String.class);
+        done(id);
         if (!"succeeded".equals(status)) {
             String error = SafeText.cap(ReplicateSteps.text(prediction, "error"), SafeText.MAX_CHARS / 2);
             boolean transientFailure = "failed".equals(status) && isTransient(error);

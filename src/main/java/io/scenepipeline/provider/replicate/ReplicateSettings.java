@@ -25,11 +25,12 @@ import java.util.Locale;
  * @param maxDownloadBytes    {@code replicate.max-download-bytes}: largest output file
  * @param maxDataUriBytes     {@code pipeline.max-data-uri-bytes}: largest {@code data:} URI decoded in memory
  * @param imageRetryComponent the retry component of text-to-image ({@code storyboard} or {@code video})
+ * @param limits              the account's limits and how they are spent
  */
 public record ReplicateSettings(URI baseUrl, String token, long connectTimeoutMs, ReplicateModel imageModel, ReplicateModel videoModel,
                                 long pollIntervalMs, long predictionTimeoutMs, List<String> transientErrors, String videoResolution,
                                 long maxInlineImageBytes, List<String> downloadHosts, long maxDownloadBytes, long maxDataUriBytes,
-                                String imageRetryComponent) {
+                                String imageRetryComponent, ReplicateLimits limits) {
 
     /** @param storyboardEnabled {@code pipeline.storyboard.enabled}: text-to-image is then retried as {@code storyboard} */
     public static ReplicateSettings from(SettingsReader r, boolean storyboardEnabled) {
@@ -43,7 +44,7 @@ public record ReplicateSettings(URI baseUrl, String token, long connectTimeoutMs
                 r.longValue("replicate.max-inline-image-bytes", 0),
                 list(r, "replicate.download-hosts", true),
                 r.longValue("replicate.max-download-bytes", 1), r.longValue("pipeline.max-data-uri-bytes", 1),
-                storyboardEnabled ? "storyboard" : "video");
+                storyboardEnabled ? "storyboard" : "video", ReplicateLimits.from(r));
     }
 
     private static List<String> list(SettingsReader r, String key, boolean lowerCase) {

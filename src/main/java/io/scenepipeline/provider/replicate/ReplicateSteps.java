@@ -1,6 +1,7 @@
 package io.scenepipeline.provider.replicate;
 
 import io.scenepipeline.plan.Scene;
+import io.scenepipeline.provider.AccountPace;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.provider.Prices;
 import io.scenepipeline.provider.StepRequests;
@@ -17,6 +18,7 @@ import io.scenepipeline.support.MalformedResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Replicate side of the text-to-image and image-to-video steps: what each step asks of which model, reuse from the
@@ -73,12 +76,16 @@ public final class ReplicateSteps {
     private final StepJournal journal;
     private final Prices prices;
     private final Budget budget;
+    private final AccountPace creates;
+    /** Image creates held open by Replicate right now ({@code Prefer: wait}), by exchange: until when at the latest. */
+    private final Map<String, Long> waiting = new ConcurrentHashMap<>();
 
-    public ReplicateSteps(ReplicateSettings settings, StepJournal journal, Prices prices, Budget budget) {
+    public ReplicateSteps(ReplicateSettings settings, StepJournal journal, Prices prices, Budget budget, AccountPace creates) {
         this.prices = prices;
         this.budget = budget;
         this.settings = settings;
         this.journal = journal;
+        this.creates = creates;
     }
 
     /** Begins text-to-image for the scene: model, input, where the image goes; reused when already made. */
@@ -182,16 +189,58 @@ public final class ReplicateSteps {
         Message in = authorize(HttpRequest.json(exchange, "POST", model.createPath(), Json.write(model.createBody(input))));
         // Replicate ends the prediction itself past this, should the pipeline die before it could cancel it
         in.setHeader("Cancel-After", Math.max(1, (settings.predictionTimeoutMs() + 999) / 1000) + "s");
+        long wait = settings.limits().preferWait().toSeconds();
+        if (model.kind() == ReplicateModel.Kind.IMAGE && wait > 0 && holdOpen(exchange.getExchangeId(), since + wait * 1000 + 5000)) {
+            // an image is usually done within the wait: the answer then carries it, and no poll is needed
+            in.setHeader("Prefer", "wait=" + wait);
+        }
     }
 
-    public void created(Exchange exchange) throws IOException {
+    /** One more create held open, while fewer than {@code replicate.max-waiting-creates} are (a lost one times out). */
+    private boolean holdOpen(String exchangeId, long until) {
+        long now = System.currentTimeMillis();
+        waiting.values().removeIf(at -> at < now);
+        synchronized (waiting) {
+            if (waiting.size() >= settings.limits().waitingCreates()) {
+                return false;
+            }
+            waiting.put(exchangeId, until);
+            return true;
+        }
+    }
+
+    /**
+     * The create's answer. The create endpoint does not throw on an error status, so that the answer is read here
+     * first: a 4xx made no prediction (no need to look for one before creating again), and a 429 slows the account's
+     * pace of creates; then it fails as camel-http would have.
+     */
+    public void created(Exchange exchange) throws IOException, HttpOperationFailedException {
         HttpRequest.forgetCredentials(exchange);
+        waiting.remove(exchange.getExchangeId());
+        int status = HttpRequest.status(exchange);
+        if (status < 200 || status > 299) {
+            HttpOperationFailedException failure = HttpRequest.failure(exchange,
+                    settings.baseUrl() + exchange.getProperty(MODEL, ReplicateModel.class).createPath());
+            if (status >= 400 && status < 500) {
+                exchange.removeProperty(CREATE_UNANSWERED_SINCE);
+                journal.forgetPending(Steps.current(exchange).key());
+            }
+            ReplicateThrottle.tell(creates, failure);
+            throw failure;
+        }
         JsonNode prediction = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
         String id = text(prediction, "id");
         if (id == null) {
             throw new MalformedResponseException("Replicate answered the create call without a prediction id");
         }
         started(exchange, id, prediction);
+        JsonNode output = prediction.get("output");
+        if (exchange.getIn().getHeader("Preference-Applied") != null && "processing".equals(text(prediction, "status"))
+                && output != null && !output.isNull() && !output.isEmpty()) {
+            // a held create answers with the files as soon as they are all there, the status possibly still
+            // "processing" (docs/providers.md): the image is done, as the official clients take it
+            exchange.setProperty(STATUS, "succeeded");
+        }
     }
 
     void started(Exchange exchange, String id, JsonNode prediction) throws IOException {

@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -16,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The account-wide limits of cluster mode in PostgreSQL: a pool's slots are rows one node at a time holds, with a lease
- * renewed while it works (a node that dies loses them when the lease ends); a rate's uses are rows counted over the
- * window under the pool's advisory lock. A database that does not answer counts as "all held": nothing is called
+ * renewed while it works (a node that dies loses them when the lease ends); a rate is one row per pool holding its
+ * theoretical arrival time, advanced atomically by each turn. A database that does not answer counts as "all held": nothing is called
  * beyond the limit, the caller tries again shortly.
  */
 public final class JdbcSlotLedger implements SlotLedger {
@@ -96,31 +95,44 @@ public final class JdbcSlotLedger implements SlotLedger {
     }
 
     @Override
-    public Duration tryUse(String pool, int perWindow, Duration window) {
+    public boolean shared() {
+        return true;
+    }
+
+    /**
+     * The rate's turn in one statement: the pool's row holds its theoretical arrival time ({@code tat}); a turn is
+     * {@code max(tat, now) + interval}, and the caller waits until {@code tat - (burst - 1) * interval}.
+     */
+    @Override
+    public long pace(String pool, long intervalMs, int burst) {
         try {
             return db.once(c -> {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                    lock.setString(1, "uses " + pool);
-                    lock.execute();
-                }
-                Database.update(c, "DELETE FROM journal_uses WHERE pool = ? AND used_at < now() - ? * interval '1 millisecond'", pool, window.toMillis());
-                try (PreparedStatement s = c.prepareStatement("SELECT count(*), min(used_at), now() FROM journal_uses WHERE pool = ?")) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO journal_paces (pool, tat) VALUES (?, clock_timestamp() + ? * interval '1 millisecond')"
+                        + " ON CONFLICT (pool) DO UPDATE SET tat = greatest(journal_paces.tat, clock_timestamp()) + ? * interval '1 millisecond'"
+                        + " RETURNING extract(epoch FROM (tat - clock_timestamp())) * 1000")) {
                     s.setString(1, pool);
+                    s.setLong(2, intervalMs);
+                    s.setLong(3, intervalMs);
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();
-                        if (rs.getInt(1) >= perWindow) {
-                            Timestamp oldest = rs.getTimestamp(2);
-                            Timestamp now = rs.getTimestamp(3);
-                            return Duration.ofMillis(Math.max(1, oldest.getTime() + window.toMillis() - now.getTime()));
-                        }
+                        // the new tat less one interval is this turn's time; the burst lets it go that much sooner
+                        return Math.max(0, Math.round(rs.getDouble(1)) - intervalMs - (long) (burst - 1) * intervalMs);
                     }
                 }
-                Database.update(c, "INSERT INTO journal_uses (pool) VALUES (?)", pool);
-                return Duration.ZERO;
             });
         } catch (RuntimeException e) {
-            LOG.debug("No use of {} from the database: {}", pool, e.getMessage());
-            return Duration.ofMillis(500);
+            LOG.debug("No turn of {} from the database: {}", pool, e.getMessage());
+            return 500;
+        }
+    }
+
+    @Override
+    public void holdPace(String pool, long ms) {
+        try {
+            db.once(c -> Database.update(c, "UPDATE journal_paces SET tat = greatest(tat, clock_timestamp() + ? * interval '1 millisecond')"
+                    + " WHERE pool = ?", ms, pool));
+        } catch (RuntimeException e) {
+            LOG.debug("The hold of {} not kept in the database: {}", pool, e.getMessage());
         }
     }
 

@@ -12,7 +12,7 @@ import java.sql.Statement;
 public final class JournalSchema {
 
     /** The version these statements make. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final long LOCK = 0x5ce9e_901L;
 
@@ -38,6 +38,11 @@ public final class JournalSchema {
                 + " createdAt TIMESTAMP NOT NULL, PRIMARY KEY (processorName, messageId))",
     };
 
+    /** Version 2: an account's rates (Replicate's creates and other requests per minute) paced for all nodes. */
+    private static final String[] V2 = {
+        "CREATE TABLE IF NOT EXISTS journal_paces (pool TEXT PRIMARY KEY, tat TIMESTAMPTZ NOT NULL)",
+    };
+
     private JournalSchema() {
     }
 
@@ -49,9 +54,16 @@ public final class JournalSchema {
                 for (String ddl : V1) {
                     s.execute(ddl);
                 }
+                for (String ddl : V2) {
+                    s.execute(ddl);
+                }
                 Integer found = version(c);
                 if (found == null) {
                     s.execute("INSERT INTO scene_pipeline_schema (version) VALUES (" + VERSION + ")");
+                    return VERSION;
+                }
+                if (found < VERSION) {
+                    s.execute("UPDATE scene_pipeline_schema SET version = " + VERSION);
                     return VERSION;
                 }
                 if (found > VERSION) {

@@ -1,4 +1,4 @@
-package io.scenepipeline.retry;
+package io.scenepipeline.provider;
 
 import io.scenepipeline.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +33,7 @@ public final class RetryAfter {
         return header.isPresent() ? header : body(failure.getResponseBody());
     }
 
-    static OptionalLong header(Map<String, String> headers, Instant now) {
+    public static OptionalLong header(Map<String, String> headers, Instant now) {
         if (headers == null) {
             return OptionalLong.empty();
         }

@@ -1,0 +1,98 @@
+package io.scenepipeline.retry;
+
+import io.scenepipeline.provider.RetryAfter;
+import io.scenepipeline.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.util.ObjectHelper;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A provider's "slow down" (HTTP 429: Replicate's rate limits, ElevenLabs' concurrent requests) is backpressure, not a
+ * failure: the call waits as long as the answer asks (else 1 s, doubling to 30 s) and is tried again without spending
+ * an attempt, a share of the retry budget or a breaker count. Two 429s are failures like any other (docs/retries.md):
+ * ElevenLabs' {@code system_busy} (the provider is overloaded), and throttling of one call that lasts past
+ * {@code retry.throttle-limit}.
+ */
+public final class Throttling {
+
+    /** Exchange properties of the current call: redeliveries that were throttled, and since when (ms). */
+    static final String COUNT = "throttledRedeliveries";
+    static final String SINCE = "throttledSince";
+
+    private static final Set<String> OVERLOADED = Set.of("system_busy");
+    private static final long FIRST_WAIT_MS = 1000;
+    private static final long LONGEST_WAIT_MS = 30_000;
+
+    private final long limitMs;
+
+    /** @param limit {@code retry.throttle-limit}: how long one call may be throttled before its 429s count as failures */
+    public Throttling(Duration limit) {
+        this.limitMs = limit.toMillis();
+    }
+
+    /** Is this failure a provider's "slow down"? */
+    public static boolean isThrottle(Throwable failure) {
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
+        return http != null && http.getStatusCode() == 429 && !overloaded(http.getResponseBody());
+    }
+
+    /** A throttle of the current call, still within {@code retry.throttle-limit}: waited out, not counted. */
+    boolean applies(Exchange exchange, Throwable failure) {
+        if (!isThrottle(failure)) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        Long since = exchange.getProperty(SINCE, Long.class);
+        if (since == null) {
+            exchange.setProperty(SINCE, now);
+            return true;
+        }
+        return now - since < limitMs;
+    }
+
+    /** Counts a throttled redelivery of the call and returns its wait: what the answer asked, else a short backoff. */
+    long waitBefore(Exchange exchange, Throwable failure) {
+        int n = spent(exchange);
+        exchange.setProperty(COUNT, n + 1);
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
+        OptionalLong asked = http == null ? OptionalLong.empty() : RetryAfter.millis(http, Instant.now());
+        if (asked.isPresent()) {
+            return Math.max(1, asked.getAsLong());
+        }
+        long backoff = Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS << Math.min(n, 5));
+        return backoff + ThreadLocalRandom.current().nextLong(backoff / 4 + 1);
+    }
+
+    /** How many redeliveries of the current call were throttled (they are not attempts). */
+    static int spent(Exchange exchange) {
+        return exchange.getProperty(COUNT, 0, Integer.class);
+    }
+
+    /** A new call: nothing throttled yet. */
+    static void fresh(Exchange exchange) {
+        exchange.removeProperty(COUNT);
+        exchange.removeProperty(SINCE);
+    }
+
+    /** ElevenLabs says {@code system_busy} when it is overloaded: that 429 is an ordinary transient failure. */
+    private static boolean overloaded(String body) {
+        if (body == null || body.isBlank()) {
+            return false;
+        }
+        try {
+            JsonNode detail = Json.read(body).path("detail");
+            return OVERLOADED.contains(detail.path("status").asText("").toLowerCase(Locale.ROOT))
+                    || OVERLOADED.contains(detail.path("code").asText("").toLowerCase(Locale.ROOT));
+        } catch (RuntimeException notJson) {
+            return false;
+        }
+    }
+}
