@@ -63,10 +63,13 @@ final class ProviderWiring {
         // came goes on here: at most one thread per connection of Replicate's pool is ever busy with a call
         ExecutorService replicateCalls = executors.newFixedThreadPool(owner, "replicate", settings.concurrency().replicate());
         ReplicateLimits limits = settings.replicate().limits();
+        // a 429's reset holds everyone at most as long as any call would wait for it (docs/retries.md)
+        Duration hold = Duration.ofMillis(settings.retry().components().values().stream()
+                .mapToLong(b -> b.maximumRedeliveryDelay() > 0 ? b.maximumRedeliveryDelay() : 60_000).min().orElse(60_000));
         registry.bind("replicateCreatePace", new AccountPace("Replicate creates", "replicate.max-creates-per-minute",
-                limits.createsPerMinute(), limits.createBurst(), ledger, timer, replicateCalls, System::currentTimeMillis));
+                limits.createsPerMinute(), limits.createBurst(), hold, ledger, timer, replicateCalls, System::currentTimeMillis));
         registry.bind("replicateRequestPace", new AccountPace("Replicate requests", "replicate.max-requests-per-minute",
-                limits.requestsPerMinute(), limits.requestBurst(), ledger, timer, replicateCalls, System::currentTimeMillis));
+                limits.requestsPerMinute(), limits.requestBurst(), hold, ledger, timer, replicateCalls, System::currentTimeMillis));
         return List.of(timer, continuations, replicateCalls);
     }
 }

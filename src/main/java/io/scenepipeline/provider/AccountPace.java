@@ -7,6 +7,7 @@ import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +39,15 @@ public final class AccountPace extends AsyncProcessorSupport {
     private final ScheduledExecutorService timer;
     private final Executor continuations;
     private final LongSupplier clock;
+    private final long maxHoldMs;
 
     private double perMinute;
     private int burst;
     /** Theoretical arrival time (ms): when the bucket is empty again at the current pace. */
     private long tat;
     private long lastThrottled = Long.MIN_VALUE / 2;
+    /** The pace is halved at most once per reset the account names (many calls answered 429 at once are one signal). */
+    private long nextDecrease;
     private long throttledCount;
     private long waitedMs;
 
@@ -52,9 +56,12 @@ public final class AccountPace extends AsyncProcessorSupport {
      * @param key        the setting that configures the rate ({@code replicate.max-creates-per-minute})
      * @param perMinute  the account's rate
      * @param burst      how many may leave at once after a quiet spell (at least 1)
+     * @param maxHold    the longest a 429's reset holds everyone (a call never waits longer than its retry
+     *                   component's {@code maximumRedeliveryDelay} either)
      */
-    public AccountPace(String name, String key, int perMinute, int burst, SlotLedger ledger, ScheduledExecutorService timer,
-                       Executor continuations, LongSupplier clock) {
+    public AccountPace(String name, String key, int perMinute, int burst, Duration maxHold, SlotLedger ledger,
+                       ScheduledExecutorService timer, Executor continuations, LongSupplier clock) {
+        this.maxHoldMs = maxHold.toMillis();
         this.name = name;
         this.key = key;
         this.configuredPerMinute = perMinute;
@@ -108,8 +115,9 @@ public final class AccountPace extends AsyncProcessorSupport {
      * The account answered 429: everyone waits {@code retryAfterMs} (what the answer asked; 0 when it did not say), and
      * the pace drops to {@code statedPerMinute} (with {@code statedBurst}) when the answer stated a limit, else to half.
      */
-    public void throttled(long retryAfterMs, Integer statedPerMinute, Integer statedBurst) {
+    public void throttled(long asked, Integer statedPerMinute, Integer statedBurst) {
         long now = clock.getAsLong();
+        long retryAfterMs = Math.min(Math.max(0, asked), maxHoldMs);
         boolean first;
         double before;
         synchronized (this) {
@@ -120,9 +128,10 @@ public final class AccountPace extends AsyncProcessorSupport {
             if (statedPerMinute != null && statedPerMinute > 0) {
                 perMinute = Math.min(perMinute, statedPerMinute);
                 burst = Math.max(1, Math.min(burst, statedBurst == null ? 1 : statedBurst));
-            } else {
+            } else if (now >= nextDecrease) {
                 perMinute = Math.max(1, perMinute / 2);
                 burst = 1;
+                nextDecrease = now + Math.max(1000, retryAfterMs);
             }
             if (retryAfterMs > 0) {
                 tat = Math.max(tat, now + retryAfterMs);
@@ -132,9 +141,9 @@ public final class AccountPace extends AsyncProcessorSupport {
             ledger.holdPace(key, retryAfterMs);
         }
         if (first) {
-            LOG.warn("{}: the account answers 429 (slow down); pacing to {} per minute{} until it stops ({} is {})", name,
-                    rounded(perMinute), retryAfterMs > 0 ? ", all waiting " + seconds(retryAfterMs) + " s for its reset" : "",
-                    key, configuredPerMinute);
+            LOG.warn("{}: the account answers 429 (slow down): pacing to {} per minute until it stops ({} is {}){}", name,
+                    rounded(perMinute), key, configuredPerMinute,
+                    retryAfterMs > 0 ? "; everyone waits " + seconds(retryAfterMs) + " s for its reset" : "");
         } else if (perMinute < before) {
             LOG.debug("{}: pacing to {} per minute", name, rounded(perMinute));
         }

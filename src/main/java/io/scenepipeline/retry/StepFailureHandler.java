@@ -83,7 +83,7 @@ public final class StepFailureHandler implements Processor {
         String stepName = step == null ? "unknown" : step.step();
         if (throttling.applies(exchange, failure)) {
             // backpressure: waited out and tried again, no attempt, no budget, no breaker (the pace says it in the log)
-            long wait = throttling.waitBefore(exchange, failure);
+            long wait = throttling.waitBefore(exchange, failure, backoff);
             metrics.throttled(provider, stepName);
             exchange.setProperty(RETRY, true);
             exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait);

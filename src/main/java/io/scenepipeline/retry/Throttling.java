@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A provider's "slow down" (HTTP 429: Replicate's rate limits, ElevenLabs' concurrent requests) is backpressure, not a
- * failure: the call waits as long as the answer asks (else 1 s, doubling to 30 s) and is tried again without spending
+ * failure: the call waits as long as the answer asks (else the retry component's first delay, at most 1 s, doubling to
+ * 30 s; never longer at once than the component's {@code maximumRedeliveryDelay}) and is tried again without spending
  * an attempt, a share of the retry budget or a breaker count. Two 429s are failures like any other (docs/retries.md):
  * ElevenLabs' {@code system_busy} (the provider is overloaded), and throttling of one call that lasts past
  * {@code retry.throttle-limit}.
@@ -58,17 +59,25 @@ public final class Throttling {
         return now - since < limitMs;
     }
 
-    /** Counts a throttled redelivery of the call and returns its wait: what the answer asked, else a short backoff. */
-    long waitBefore(Exchange exchange, Throwable failure) {
+    /**
+     * Counts a throttled redelivery of the call and returns its wait: what the answer asked, else a short backoff; never
+     * more than {@code longest} (the component's {@code maximumRedeliveryDelay}: a call asked to wait an hour looks
+     * again then, and is throttled again if it must).
+     */
+    long waitBefore(Exchange exchange, Throwable failure, Backoff backoff) {
+        long longest = backoff.maximumRedeliveryDelay();
         int n = spent(exchange);
         exchange.setProperty(COUNT, n + 1);
         HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
         OptionalLong asked = http == null ? OptionalLong.empty() : RetryAfter.millis(http, Instant.now());
+        long cap = longest > 0 ? longest : Long.MAX_VALUE;
         if (asked.isPresent()) {
-            return Math.max(1, asked.getAsLong());
+            return Math.min(cap, Math.max(1, asked.getAsLong()));
         }
-        long backoff = Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS << Math.min(n, 5));
-        return backoff + ThreadLocalRandom.current().nextLong(backoff / 4 + 1);
+        // the component's first wait, at most a second, doubling
+        long first = Math.max(1, Math.min(FIRST_WAIT_MS, backoff.delayBefore(1)));
+        long wait = Math.min(LONGEST_WAIT_MS, first << Math.min(n, 10));
+        return Math.min(cap, wait + ThreadLocalRandom.current().nextLong(wait / 4 + 1));
     }
 
     /** How many redeliveries of the current call were throttled (they are not attempts). */

@@ -1,6 +1,6 @@
 package io.scenepipeline.app;
 
-import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -11,11 +11,18 @@ import java.time.Duration;
 import java.util.Properties;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** When a provider is down the inbox pauses; plans wait there, not in the dead letters, until a probe succeeds. */
+/**
+ * When a provider is down the inbox pauses; plans wait there, not in the dead letters, until a probe succeeds. The plans
+ * already running go on: none is cut off into the work folder.
+ */
 class BreakerTest extends PipelineTestSupport {
 
     @Override
@@ -24,6 +31,8 @@ class BreakerTest extends PipelineTestSupport {
         p.setProperty("pipeline.breaker.failures", "2");
         p.setProperty("pipeline.breaker.window", "1m");
         p.setProperty("pipeline.breaker.half-open-after", "1500ms");
+        // a pause that waited for the running plans would give up on them after this (and cut them off)
+        p.setProperty("camel.main.shutdown-timeout", "1");
         return p;
     }
 
@@ -34,7 +43,7 @@ class BreakerTest extends PipelineTestSupport {
 
         runPlan("first.json", plan(1).replace("Prompt of scene 1", "first"));
         runPlan("second.json", plan(1).replace("Prompt of scene 1", "second"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> context.getRouteController().getRouteStatus("inbox") == ServiceStatus.Suspended);
+        await().atMost(Duration.ofSeconds(5)).until(() -> intakePaused());
         assertThat(providersCheck()).as("readiness while the breaker is open").isEqualTo(org.apache.camel.health.HealthCheck.State.DOWN);
         Path inbox = dir.resolve("inbox");
         Path tmp = inbox.resolve(".waiting.tmp");
@@ -48,8 +57,45 @@ class BreakerTest extends PipelineTestSupport {
         assertThat(deadLetter("first.error.json")).exists();
         assertThat(deadLetter("second.error.json")).exists();
         assertThat(deadLetter("waiting.json")).doesNotExist();
-        await().atMost(Duration.ofSeconds(5)).until(() -> context.getRouteController().getRouteStatus("inbox") == ServiceStatus.Started);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !intakePaused());
         assertThat(providersCheck()).isEqualTo(org.apache.camel.health.HealthCheck.State.UP);
+    }
+
+    @Test
+    void should_let_the_plans_running_when_it_opens_finish_instead_of_cutting_them_off() throws Exception {
+        stubHappyProviders();
+        // the running plan's clip takes a while; the other plan's image create fails for good meanwhile
+        wm.stubFor(post(IMAGEN).withRequestBody(containing("doomed")).willReturn(aResponse().withStatus(503)
+                .withBody("{\"detail\":\"down\",\"status\":503}")).atPriority(1));
+        wm.stubFor(get("/v1/predictions/videopredictionid000000001").willReturn(okJson(
+                prediction("videopredictionid000000001", "succeeded", wm.baseUrl() + "/files/out.mp4")).withFixedDelay(2500)).atPriority(1));
+        NotifyBuilder slowDone = new NotifyBuilder(context).fromRoute("inbox").filter(e -> "slow.json".equals(
+                e.getIn().getHeader(org.apache.camel.Exchange.FILE_NAME_ONLY)) && e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null)
+                .whenDone(1).create();
+        drop("slow.json", plan(1).replace("Prompt of scene 1", "slow"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> wm.findAll(postRequestedFor(urlEqualTo(SEEDANCE))).size() == 1);
+
+        runPlan("doomed-1.json", plan(1).replace("Prompt of scene 1", "doomed one"));
+        runPlan("doomed-2.json", plan(1).replace("Prompt of scene 1", "doomed two"));
+        await().atMost(Duration.ofSeconds(5)).until(this::intakePaused);
+
+        assertThat(slowDone.matches(20, java.util.concurrent.TimeUnit.SECONDS)).as("the running plan ended").isTrue();
+        assertThat(outbox("slow").resolve("manifest.json")).exists();
+        assertThat(deadLetter("slow.error.json")).doesNotExist();
+        assertThat(dir.resolve("work/inflight")).isEmptyDirectory();
+    }
+
+    private void drop(String name, String json) throws Exception {
+        Path inbox = dir.resolve("inbox");
+        Files.createDirectories(inbox);
+        Path tmp = inbox.resolve("." + name + ".tmp");
+        Files.writeString(tmp, json, StandardCharsets.UTF_8);
+        Files.move(tmp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Is the inbox's consumer paused (the route itself, and the plans it runs, go on)? */
+    private boolean intakePaused() {
+        return ((org.apache.camel.support.service.ServiceSupport) context.getRoute("inbox").getConsumer()).isSuspended();
     }
 
     /** The readiness check named "providers", as /observe/health/ready evaluates it. */

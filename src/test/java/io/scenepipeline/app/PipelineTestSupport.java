@@ -69,6 +69,7 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         // tests provoke outages on purpose; the breaker has its own test
         p.setProperty("pipeline.breaker.failures", "0");
         p.setProperty("replicate.max-creates-per-minute", "100000");
+        p.setProperty("replicate.max-requests-per-minute", "1000000");
         for (String c : new String[] {"video", "facerig", "storyboard"}) {
             p.setProperty("retry." + c + ".redeliveryDelay", "20");
             p.setProperty("retry." + c + ".maximumRedeliveryDelay", "1000");
