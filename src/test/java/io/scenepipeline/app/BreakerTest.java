@@ -31,8 +31,6 @@ class BreakerTest extends PipelineTestSupport {
         p.setProperty("pipeline.breaker.failures", "2");
         p.setProperty("pipeline.breaker.window", "1m");
         p.setProperty("pipeline.breaker.half-open-after", "1500ms");
-        // a pause that waited for the running plans would give up on them after this (and cut them off)
-        p.setProperty("camel.main.shutdown-timeout", "1");
         return p;
     }
 
@@ -63,6 +61,8 @@ class BreakerTest extends PipelineTestSupport {
 
     @Test
     void should_let_the_plans_running_when_it_opens_finish_instead_of_cutting_them_off() throws Exception {
+        // a pause that waited for the running plans would give up on them after a second (and cut them off)
+        context.getShutdownStrategy().setTimeout(1);
         stubHappyProviders();
         // the running plan's clip takes a while; the other plan's image create fails for good meanwhile
         wm.stubFor(post(IMAGEN).withRequestBody(containing("doomed")).willReturn(aResponse().withStatus(503)

@@ -139,10 +139,13 @@ class ClusterIT extends ClusterTestSupport {
     @Test
     void should_hold_the_account_wide_limits_across_all_nodes_together() throws Exception {
         // narration and face_rig calls that take a while, so that two nodes would overlap them if each counted alone
+        // and Replicate's creates per minute, which the simulated account enforces with a burst of 2 (429 beyond it)
         String simulator = processes.simulator("-Dsimulator.prediction-ms=300", "-Dsimulator.latency.tts=400",
-                "-Dsimulator.latency.align=400", "-Dsimulator.latency.export=400");
-        Processes.Run one = processes.jar(node("limits-1-", simulator), List.of());
-        Processes.Run two = processes.jar(node("limits-2-", simulator), List.of());
+                "-Dsimulator.latency.align=400", "-Dsimulator.latency.export=400",
+                "-Dsimulator.replicate-creates-per-minute=240", "-Dsimulator.replicate-burst=2");
+        String[] pace = {"replicate.max-creates-per-minute=240", "replicate.create-burst=1"};
+        Processes.Run one = processes.jar(node("limits-1-", simulator, "", null, pace), List.of());
+        Processes.Run two = processes.jar(node("limits-2-", simulator, "", null, pace), List.of());
         one.awaitLine("Watching", Duration.ofSeconds(90));
         two.awaitLine("Watching", Duration.ofSeconds(90));
         for (int p = 1; p <= PLANS; p++) {
@@ -158,6 +161,8 @@ class ClusterIT extends ClusterTestSupport {
         assertThat(stats.path("max_in_flight").path("elevenlabs").asInt()).as("elevenlabs.max-concurrent=1 for the account").isEqualTo(1);
         assertThat(stats.path("max_in_flight").path("facerig 1").asInt()).as("one call at a time on the face_rig server").isEqualTo(1);
         assertThat(stats.path("requests").path("elevenlabs.tts").asInt()).isEqualTo(PLANS * SCENES);
+        assertThat(stats.path("requests").path("replicate.create").asInt()).isEqualTo(2 * PLANS * SCENES);
+        assertThat(stats.path("throttled").path("replicate.create").asInt()).as("creates past the account's limit").isZero();
     }
 
     @Test
