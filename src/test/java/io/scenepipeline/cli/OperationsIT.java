@@ -162,6 +162,28 @@ class OperationsIT {
         assertThat(list(work.resolve("data/work/inflight"))).isEmpty();
     }
 
+    @Test
+    void should_exit_3_with_one_line_naming_a_plan_that_reached_neither_the_outbox_nor_the_dead_letters() throws Exception {
+        String simulator = processes.simulator("-Dsimulator.prediction-ms=3000");
+        Path work = Processes.workFolder("unfinished-", simulator, "assembly.enabled=false");
+        Path plan = Files.writeString(work.resolve("doomed.json"), "{\"scenes\": [{\"scene_number\": 1, \"narration\": \"n\","
+                + " \"visual_description\": \"a refused clip [sim:video-401]\", \"duration\": 2}]}");
+
+        Processes.Run run = processes.jar(work, List.of(), "--once", plan.toString());
+        run.awaitLine("Starting", Duration.ofMinutes(2));
+        // the work folder refuses the dead letter: the plan can only stay in flight for the next start
+        Path letters = work.resolve("data/work/dead-letters");
+        Files.deleteIfExists(letters);
+        Files.writeString(letters, "not a folder");
+        int exit = run.exit(Duration.ofMinutes(3));
+
+        assertThat(exit).as(run.output()).isEqualTo(3);
+        assertThat(run.lines).filteredOn(l -> l.contains("Not finished")).singleElement().asString()
+                .endsWith("ERROR plan=doomed Not finished: neither in the outbox nor dead-lettered; it stays in data/work/inflight/doomed.json"
+                        + " and resumes at the next start");
+        assertThat(work.resolve("data/work/inflight/doomed.json")).exists();
+    }
+
     /** Every file the manifest lists is there. */
     private static void assertComplete(Path plan) throws IOException {
         JsonNode manifest = Json.read(Files.readString(plan.resolve("manifest.json")));
