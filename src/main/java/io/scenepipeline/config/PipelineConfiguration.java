@@ -16,16 +16,10 @@ import io.scenepipeline.observe.FoldersHealthCheck;
 import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.output.DeadLetters;
 import io.scenepipeline.plan.PlanParser;
-import io.scenepipeline.provider.AccountPace;
 import io.scenepipeline.provider.Prices;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
-import io.scenepipeline.provider.replicate.PredictionAdoption;
-import io.scenepipeline.provider.replicate.PredictionCancel;
-import io.scenepipeline.provider.replicate.PredictionOutputs;
-import io.scenepipeline.provider.replicate.PredictionPolls;
-import io.scenepipeline.provider.replicate.ReplicateSteps;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.RetryBudget;
@@ -203,20 +197,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         Prices prices = Prices.of(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null), settings.elevenlabs().model());
         registry.bind("prices", prices);
         Budget budget = Budget.parse(context.getPropertiesComponent().resolveProperty("pipeline.max-cost-per-plan").orElse(""));
-        AccountPace creates = registry.lookupByNameAndType("replicateCreatePace", AccountPace.class);
-        AccountPace requests = registry.lookupByNameAndType("replicateRequestPace", AccountPace.class);
-        ReplicateSteps replicate = new ReplicateSteps(settings.replicate(), journal, prices, budget, creates);
-        registry.bind("replicate", replicate);
-        registry.bind("replicateCancel", new PredictionCancel(settings.replicate(), replicate));
-        registry.bind("replicateAdoption", new PredictionAdoption(settings.replicate(), replicate));
-        registry.bind("replicatePolls", new PredictionPolls(settings.replicate(), replicate, requests));
-        registry.bind("replicateOutputs", new PredictionOutputs(settings.replicate(), journal, replicate, prices));
         registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices, budget, elevenlabsSlots::limitTo));
         registry.bind("facerig", new FaceRigSteps(journal));
 
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context
         ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);
         registry.bind("waitScheduler", waits);
+        ReplicateWiring.bind(context, settings, journal, prices, budget, waits);
         // plans and scenes waiting for a concurrency permit (inbox and scene throttles): Camel's own pool per throttle
         // would grow to ten threads each just by scheduling its clean-ups
         ScheduledExecutorService permits = context.getExecutorServiceManager().newScheduledThreadPool(this, "permit", 2);

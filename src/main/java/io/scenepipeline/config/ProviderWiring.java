@@ -62,6 +62,7 @@ final class ProviderWiring {
         // Replicate's account limits, paced for the whole account (across the nodes in cluster mode); a call whose turn
         // came goes on here: at most one thread per connection of Replicate's pool is ever busy with a call
         ExecutorService replicateCalls = executors.newFixedThreadPool(owner, "replicate", settings.concurrency().replicate());
+        registry.bind("replicateCalls", replicateCalls);
         ReplicateLimits limits = settings.replicate().limits();
         // a 429's reset holds everyone at most as long as any call would wait for it (docs/retries.md)
         Duration hold = Duration.ofMillis(settings.retry().components().values().stream()

@@ -204,6 +204,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        replicate.close();
         server.stop(0);
         extraFaceRigServers.forEach(x -> x.stop(0));
         executor.shutdownNow();

@@ -49,6 +49,7 @@ final class ReplicateSimulator {
     private final SimFiles files;
     private final PredictionMedia media;
     private final java.util.function.Supplier<SimAccount.Limits> account;
+    private final SimWebhooks webhooks = new SimWebhooks();
 
     ReplicateSimulator(String baseUrl, SimulatorSettings settings, Faults faults, java.util.function.Supplier<SimAccount.Limits> account) {
         this.account = account;
@@ -62,7 +63,12 @@ final class ReplicateSimulator {
     Map<String, Integer> counts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         counts.forEach((k, v) -> out.put(k, v.get()));
+        out.putAll(webhooks.counts());
         return out;
+    }
+
+    void close() {
+        webhooks.close();
     }
 
     /** Predictions created per model and prompt: a step paid twice shows up as a 2. */
@@ -85,6 +91,11 @@ final class ReplicateSimulator {
         }
         if (!authorized(req)) {
             req.problem(401, "Unauthenticated", "You did not pass a valid authentication token");
+            return true;
+        }
+        if (req.method.equals("GET") && req.path.equals("/v1/webhooks/default/secret")) {
+            count("webhook-secret");
+            req.json(200, Map.of("key", webhooks.secret()));
             return true;
         }
         if (req.path.startsWith("/v1/files")) {
@@ -217,6 +228,10 @@ final class ReplicateSimulator {
         // the output is made now, off every request's path: polls answer at once whatever the machine is doing
         p.media = java.util.concurrent.CompletableFuture.supplyAsync(() -> failure == null ? media.render(p) : null, renderers);
         predictions.put(p.id, p);
+        JsonNode webhook = body.get("webhook");
+        if (webhook != null && webhook.isTextual()) {
+            webhooks.whenDone(p, webhook.asText(), runMs(p), this::view);
+        }
         req.exchange.getResponseHeaders().set("ratelimit-remaining", "599");
         req.exchange.getResponseHeaders().set("ratelimit-reset", "1");
         String prefer = req.header("Prefer");

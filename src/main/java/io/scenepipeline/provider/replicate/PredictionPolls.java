@@ -58,7 +58,9 @@ public final class PredictionPolls {
         long now = System.currentTimeMillis();
         ReplicateLimits limits = settings.limits();
         double perMinute = Math.min(limits.requestsPerMinute(), requests.perMinute()) * limits.pollShare();
-        return Math.max(settings.pollIntervalMs(), every(active(now, perMinute), perMinute));
+        long delay = Math.max(settings.pollIntervalMs(), every(active(now, perMinute), perMinute));
+        // with webhooks, a poll only sweeps up a webhook that never came
+        return settings.webhooks().url() == null ? delay : Math.max(delay, settings.webhooks().sweep().toMillis());
     }
 
     private void seen(String id) {
@@ -108,8 +110,24 @@ public final class PredictionPolls {
             ReplicateThrottle.tell(requests, failure);
             throw failure;
         }
+        answered(exchange, Json.readResponse("Replicate", in.getBody(String.class)));
+    }
+
+    /** Did a webhook bring the prediction (no poll needed this time)? */
+    public boolean delivered(Exchange exchange) {
+        return exchange.getProperty(PredictionWaits.DELIVERED) != null;
+    }
+
+    /** Reads the prediction a webhook brought, as a poll's answer. */
+    public void fromWebhook(Exchange exchange) {
+        JsonNode prediction = exchange.getProperty(PredictionWaits.DELIVERED, JsonNode.class);
+        exchange.removeProperty(PredictionWaits.DELIVERED);
+        answered(exchange, prediction);
+    }
+
+    private void answered(Exchange exchange, JsonNode prediction) {
         seen(exchange.getProperty(PREDICTION_ID, String.class));
-        ReplicateSteps.accept(exchange, Json.readResponse("Replicate", in.getBody(String.class)));
+        ReplicateSteps.accept(exchange, prediction);
         if (!terminal(exchange) && System.currentTimeMillis() > exchange.getProperty(DEADLINE, Long.class)) {
             // given up: the route cancels it (PredictionCancel), so it does not run on, billed, for no one
             exchange.setProperty(TIMED_OUT, true);

@@ -186,7 +186,13 @@ public final class ReplicateSteps {
         journal.pending(new PendingPrediction(Steps.current(exchange).key(), since, null, null));
         @SuppressWarnings("unchecked")
         Map<String, Object> input = exchange.getProperty(INPUT, Map.class);
-        Message in = authorize(HttpRequest.json(exchange, "POST", model.createPath(), Json.write(model.createBody(input))));
+        Map<String, Object> body = model.createBody(input);
+        if (settings.webhooks().url() != null) {
+            // Replicate tells us when it is done: the step is woken by the webhook instead of polling
+            body.put("webhook", settings.webhooks().url().toString());
+            body.put("webhook_events_filter", java.util.List.of("completed"));
+        }
+        Message in = authorize(HttpRequest.json(exchange, "POST", model.createPath(), Json.write(body)));
         // Replicate ends the prediction itself past this, should the pipeline die before it could cancel it
         in.setHeader("Cancel-After", Math.max(1, (settings.predictionTimeoutMs() + 999) / 1000) + "s");
         long wait = settings.limits().preferWait().toSeconds();
