@@ -143,6 +143,12 @@ final class Scenarios {
 
     static Main pipeline(Path dir, String base, String facerigUrls, int concurrency, boolean faceRig, long poll, long delay, int retries,
                          int workers, CallGaps gaps) throws Exception {
+        return pipeline(dir, base, facerigUrls, concurrency, faceRig, poll, delay, retries, workers, gaps, new Properties());
+    }
+
+    /** @param extra settings over the benchmark's own (the account's limits, webhooks, ...) */
+    static Main pipeline(Path dir, String base, String facerigUrls, int concurrency, boolean faceRig, long poll, long delay, int retries,
+                         int workers, CallGaps gaps, Properties extra) throws Exception {
         Properties p = new Properties();
         p.setProperty("pipeline.inbox", dir.resolve("inbox").toString());
         p.setProperty("pipeline.outbox", dir.resolve("outbox").toString());
@@ -159,7 +165,9 @@ final class Scenarios {
         p.setProperty("assembly.enabled", "false");
         p.setProperty("camel.management.enabled", "false");
         // the simulator has no rate limit; Replicate's 600 creates a minute would otherwise set the pace of big scenarios
+        // (bench/run account measures the pipeline against the real limits)
         p.setProperty("replicate.max-creates-per-minute", "100000");
+        p.setProperty("replicate.max-requests-per-minute", "1000000");
         p.setProperty("replicate.poll-interval", String.valueOf(Math.max(1, poll)));
         for (String c : new String[] {"video", "facerig", "storyboard"}) {
             p.setProperty("retry." + c + ".redeliveryDelay", String.valueOf(delay));
@@ -172,6 +180,7 @@ final class Scenarios {
         p.setProperty("replicate.api-token", "bench-token");
         p.setProperty("elevenlabs.api-key", "bench-key");
         p.setProperty("camel.main.configuration-classes", "io.scenepipeline.config.PipelineConfiguration");
+        p.putAll(extra);
         Main main = new Main();
         main.setOverrideProperties(p);
         if (gaps != null) {
