@@ -19,9 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +53,7 @@ public final class ServerSlots extends AsyncProcessorSupport {
     private final ScheduledExecutorService timer;
     private final SlotLedger ledger;
     private boolean retryScheduled;
-    /** What the provider says it allows at once per server (ElevenLabs' maximum-concurrent-requests), if it said. */
+    /** What the provider says it allows at once per server, if it said ({@link #limitTo}). */
     private int stated = Integer.MAX_VALUE;
 
     private static final class Server {
@@ -63,7 +61,6 @@ public final class ServerSlots extends AsyncProcessorSupport {
         final int capacity;
         int busy;
         long asideUntil;
-        int taken;
 
         Server(String url, int capacity) {
             this.url = url;
@@ -174,10 +171,7 @@ public final class ServerSlots extends AsyncProcessorSupport {
         return false;
     }
 
-    /**
-     * The provider stated how many calls it takes at once (ElevenLabs' {@code maximum-concurrent-requests} for the
-     * account's plan): the slots follow it, never above the configured number. Said once when it lowers the limit.
-     */
+    /** The provider stated its calls at once (ElevenLabs' {@code maximum-concurrent-requests}): the slots follow, never above the configured. */
     public void limitTo(int calls) {
         if (calls < 1) {
             return;
@@ -200,13 +194,6 @@ public final class ServerSlots extends AsyncProcessorSupport {
 
     private int capacity(Server s) {
         return Math.min(s.capacity, stated);
-    }
-
-    /** Calls each server has taken so far, by base URL (for tests and the benchmark). */
-    public synchronized Map<String, Integer> taken() {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        servers.forEach(s -> out.put(s.url, s.taken));
-        return out;
     }
 
     /** Exchanges waiting for a slot right now. */
@@ -269,7 +256,6 @@ public final class ServerSlots extends AsyncProcessorSupport {
 
     private void take(Exchange exchange, Server s) {
         s.busy++;
-        s.taken++;
         exchange.setProperty(property, s.url);
         // however the exchange ends (a call failed for good, a stop), its slot comes back
         if (exchange.getProperty(property + ".release") == null) {

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -220,7 +219,7 @@ final class ReplicateSimulator {
         String failure = fault.map(f -> f.equals("e005") ? E005 : f.equals("interrupted") ? INTERRUPTED : null).orElse(null);
         createsByInput.computeIfAbsent(modelName + " | " + Faults.clean(input.path("prompt").asText("")), k -> new AtomicInteger())
                 .incrementAndGet();
-        SimPrediction p = new SimPrediction(newId(), modelName, version, (ObjectNode) input, Instant.now(), failure);
+        SimPrediction p = new SimPrediction(SimPrediction.newId(), modelName, version, (ObjectNode) input, Instant.now(), failure);
         Long cancelAfter = CancelAfter.millis(req.header("Cancel-After"));
         if (cancelAfter != null) {
             p.deadline = p.createdAt.toEpochMilli() + cancelAfter;
@@ -291,14 +290,5 @@ final class ReplicateSimulator {
 
     private long runMs(SimPrediction p) {
         return settings.latency(ModelInputs.isVideo(p.model) ? "video" : "image", settings.predictionMs());
-    }
-
-    private static String newId() {
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder sb = new StringBuilder(26);
-        for (int i = 0; i < 26; i++) {
-            sb.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
-        }
-        return sb.toString();
     }
 }

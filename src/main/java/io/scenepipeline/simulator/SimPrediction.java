@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** One simulated Replicate prediction; its status moves with time. */
 final class SimPrediction {
@@ -137,5 +138,15 @@ final class SimPrediction {
         urls.put("web", "https://replicate.com/p/" + id);
         v.put("urls", urls);
         return v;
+    }
+
+    /** A prediction id as Replicate makes them: 26 lowercase letters and digits. */
+    static String newId() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder sb = new StringBuilder(26);
+        for (int i = 0; i < 26; i++) {
+            sb.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return sb.toString();
     }
 }

@@ -48,20 +48,21 @@ public final class AccountBench {
                 .availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf("%-12s %6s %10s %10s %6s %9s %6s %6s %6s %8s %8s%n", "mode", "scenes", "makespan", "bound", "ratio",
                 "req/pred", "polls", "429s", "hooks", "threads", "heap MB");
-        for (String mode : List.of("polling", "prefer-wait", "webhooks")) {
-            Map<String, Object> r = limits(mode, plans, scenes);
+        String parts = System.getProperty("bench.parts", "limits,in-flight");
+        for (String mode : parts.contains("limits") ? List.of("polling", "prefer-wait", "webhooks") : List.<String>of()) {
+            Map<String, Object> r = limits(mode, plans, scenes, IMAGE_MS, VIDEO_MS);
             results.add(r);
             System.out.printf(Locale.ROOT, "%-12s %6d %8.1f s %8.1f s %6.2f %9.2f %6d %6d %6d %8d %8d%n", mode, plans * scenes,
                     (Long) r.get("makespan_ms") / 1000.0, (Long) r.get("bound_ms") / 1000.0, (Double) r.get("ratio"),
                     (Double) r.get("requests_per_prediction"), r.get("polls"), r.get("throttled"), r.get("webhooks"),
                     r.get("peak_threads"), r.get("peak_heap_mb"));
         }
-        System.out.printf("%n%-12s %10s %10s %8s %8s%n", "in flight", "scenes", "makespan", "threads", "heap MB");
-        for (int n : List.of(10, 100, 1000)) {
-            Map<String, Object> r = inFlight(n);
+        System.out.printf("%n%-14s %7s %10s %10s %8s %8s%n", "scenes", "plans", "in flight", "makespan", "threads", "heap MB");
+        for (int n : parts.contains("in-flight") ? List.of(10, 100, 1000) : List.<Integer>of()) {
+            Map<String, Object> r = inFlight(n, 20_000);
             results.add(r);
-            System.out.printf(Locale.ROOT, "%-12s %10s %8.1f s %8d %8d%n", "in-flight-" + n, r.get("most_in_flight"),
-                    (Long) r.get("makespan_ms") / 1000.0, r.get("peak_threads"), r.get("peak_heap_mb"));
+            System.out.printf(Locale.ROOT, "%-14s %7s %10s %8.1f s %8d %8d%n", "in-flight-" + n, r.get("succeeded_plans") + "/"
+                    + r.get("plans"), r.get("most_in_flight"), (Long) r.get("makespan_ms") / 1000.0, r.get("peak_threads"), r.get("peak_heap_mb"));
         }
         AtomicFiles.write(ROOT.resolve("results.json"), Json.pretty(Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "max_heap_mb", Runtime.getRuntime().maxMemory() >> 20, "runs", results)));
@@ -70,11 +71,11 @@ public final class AccountBench {
     }
 
     /** {@code plans} plans of {@code scenes} scenes at once against the real limits, one way of learning of the end. */
-    private static Map<String, Object> limits(String mode, int plans, int scenes) throws Exception {
+    static Map<String, Object> limits(String mode, int plans, int scenes, long imageMs, long videoMs) throws Exception {
         Path dir = ROOT.resolve(mode);
         AtomicFiles.deleteTree(dir);
-        SimulatorSettings sim = new SimulatorSettings(VIDEO_MS, 0, 0, 3_600_000, 70_000,
-                Map.of("image", IMAGE_MS, "video", VIDEO_MS, "tts", 300L), true, 0, 1);
+        SimulatorSettings sim = new SimulatorSettings(videoMs, 0, 0, 3_600_000, 70_000,
+                Map.of("image", imageMs, "video", videoMs, "tts", 300L), true, 0, 1);
         Properties extra = new Properties();
         extra.setProperty("pipeline.plan-concurrency", String.valueOf(plans));
         extra.setProperty("replicate.max-creates-per-minute", "600");
@@ -110,7 +111,7 @@ public final class AccountBench {
                 succeeded = outbox.filter(d -> Files.exists(d.resolve("manifest.json"))).count();
             }
             // every create at the account's rate (one per 100 ms, the simulator's burst aside), then the last one's prediction
-            long bound = (2L * plans * scenes - 1) * 100 + VIDEO_MS;
+            long bound = (2L * plans * scenes - 1) * 100 + videoMs;
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("mode", mode);
             r.put("plans", plans);
@@ -132,38 +133,55 @@ public final class AccountBench {
         }
     }
 
-    /** One plan of {@code n} scenes all in flight at once (predictions long enough to overlap): threads and heap. */
-    private static Map<String, Object> inFlight(int n) throws Exception {
+    /**
+     * {@code n} scenes all in flight at once (predictions long enough to overlap), in plans of at most 200 scenes
+     * ({@code pipeline.max-scenes}) running side by side: threads and heap.
+     */
+    static Map<String, Object> inFlight(int n, long videoMs) throws Exception {
+        int plans = (n + 199) / 200;
+        int scenes = n / plans;
         Path dir = ROOT.resolve("in-flight-" + n);
         AtomicFiles.deleteTree(dir);
-        SimulatorSettings sim = new SimulatorSettings(20_000, 0, 0, 3_600_000, 70_000,
-                Map.of("image", 2_000L, "video", 20_000L, "tts", 100L), true, 0, 1);
+        SimulatorSettings sim = new SimulatorSettings(videoMs, 0, 0, 3_600_000, 70_000,
+                Map.of("image", Math.min(2_000L, videoMs / 4), "video", videoMs, "tts", 100L), true, 0, 1);
         Properties extra = new Properties();
         extra.setProperty("elevenlabs.max-concurrent", "5");
         extra.setProperty("replicate.prefer-wait", "0");
+        extra.setProperty("pipeline.plan-concurrency", String.valueOf(plans));
         try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
-            Main main = Scenarios.pipeline(dir, simulator.baseUrl(), simulator.baseUrl(), n, false, 2000, 5000, 2, 16, null, extra);
+            Main main = Scenarios.pipeline(dir, simulator.baseUrl(), simulator.baseUrl(), scenes, false, 2000, 5000, 2, 16, null, extra);
             AtomicLong most = new AtomicLong();
             MeterRegistry meters = main.getCamelContext().getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
                     MeterRegistry.class);
             NotifyBuilder done = new NotifyBuilder(main.getCamelContext()).fromRoute("inbox")
-                    .filter(e -> e.getProperty(Exchange.SPLIT_INDEX) == null).whenDone(1).create();
+                    .filter(e -> e.getProperty(Exchange.SPLIT_INDEX) == null).whenDone(plans).create();
             long start = System.nanoTime();
-            Scenarios.drop(dir, "crowd", Scenarios.plan(n, ""));
-            while (!done.matches(200, TimeUnit.MILLISECONDS)) {
+            for (int p = 1; p <= plans; p++) {
+                Scenarios.drop(dir, "crowd-" + p, Scenarios.plan(scenes, " of crowd " + p));
+            }
+            // the scenes in flight, sampled beside the run
+            java.util.concurrent.ScheduledExecutorService gauge = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            gauge.scheduleAtFixedRate(() -> {
                 Gauge g = meters.find("scene.pipeline.scenes.in.flight").gauge();
                 most.accumulateAndGet(g == null ? 0 : Math.round(g.value()), Math::max);
-                if ((System.nanoTime() - start) > TimeUnit.MINUTES.toNanos(30)) {
-                    throw new IllegalStateException("in-flight-" + n + ": the plan did not end within 30 minutes");
-                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            boolean ended = done.matches(30, TimeUnit.MINUTES);
+            gauge.shutdownNow();
+            if (!ended) {
+                throw new IllegalStateException("in-flight-" + n + ": the plans did not end within 30 minutes");
             }
             long makespan = (System.nanoTime() - start) / 1_000_000;
             main.stop();
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("mode", "in-flight-" + n);
-            r.put("scenes", n);
+            r.put("scenes", plans * scenes);
             r.put("most_in_flight", most.get());
-            r.put("succeeded", Files.exists(dir.resolve("outbox/crowd/manifest.json")));
+            long succeeded;
+            try (var outbox = Files.list(dir.resolve("outbox"))) {
+                succeeded = outbox.filter(d -> Files.exists(d.resolve("manifest.json"))).count();
+            }
+            r.put("plans", plans);
+            r.put("succeeded_plans", succeeded);
             r.put("makespan_ms", makespan);
             r.put("peak_threads", sampler.peakThreads());
             r.put("threads_at_peak", sampler.threadsAtPeak());
