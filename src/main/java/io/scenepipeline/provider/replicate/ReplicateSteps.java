@@ -196,13 +196,16 @@ public final class ReplicateSteps {
         // Replicate ends the prediction itself past this, should the pipeline die before it could cancel it
         in.setHeader("Cancel-After", Math.max(1, (settings.predictionTimeoutMs() + 999) / 1000) + "s");
         long wait = settings.limits().preferWait().toSeconds();
-        if (model.kind() == ReplicateModel.Kind.IMAGE && wait > 0 && holdOpen(exchange.getExchangeId(), since + wait * 1000 + 5000)) {
+        if (model.kind() == ReplicateModel.Kind.IMAGE && wait > 0 && holdOpen(exchange.getExchangeId(), since + wait * 1000 + 65_000)) {
             // an image is usually done within the wait: the answer then carries it, and no poll is needed
             in.setHeader("Prefer", "wait=" + wait);
         }
     }
 
-    /** One more create held open, while fewer than {@code replicate.max-waiting-creates} are (a lost one times out). */
+    /**
+     * One more create held open, while fewer than {@code replicate.max-waiting-creates} are (one whose answer never
+     * came to {@link #created} stops counting a minute after its wait, its turn at the pace included).
+     */
     private boolean holdOpen(String exchangeId, long until) {
         long now = System.currentTimeMillis();
         waiting.values().removeIf(at -> at < now);
