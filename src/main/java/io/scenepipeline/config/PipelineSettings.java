@@ -83,6 +83,8 @@ public record PipelineSettings(Folders folders, Steps steps, Concurrency concurr
 
     /** The secrets, for redaction. */
     public List<String> secrets() {
-        return List.of(replicate.token(), elevenlabs.apiKey());
+        String webhookSecret = replicate.webhooks().secret();
+        return webhookSecret == null ? List.of(replicate.token(), elevenlabs.apiKey())
+                : List.of(replicate.token(), elevenlabs.apiKey(), webhookSecret);
     }
 }

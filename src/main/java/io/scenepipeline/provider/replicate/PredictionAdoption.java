@@ -12,11 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Set;
 
-import static io.scenepipeline.provider.replicate.ReplicateSteps.CREATE_UNANSWERED_SINCE;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.DEADLINE;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.INPUT;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.LIST_NEXT;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.MODEL;
 
 /**
  * A create that got no usable answer (read timeout, disconnect, 5xx) may still have made a prediction: Replicate has no
@@ -41,7 +36,7 @@ public final class PredictionAdoption {
     /** First page of {@code GET /v1/predictions} (newest first). */
     public void prepareList(Exchange exchange) {
         Message in = replicate.authorize(HttpRequest.start(exchange, "GET", "/v1/predictions"));
-        String next = exchange.getProperty(LIST_NEXT, String.class);
+        String next = PredictionCall.of(exchange).listNext;
         if (next != null) {
             in.setHeader(Exchange.HTTP_URI, next);
             in.removeHeader(Exchange.HTTP_PATH);
@@ -56,10 +51,11 @@ public final class PredictionAdoption {
     public void listed(Exchange exchange) throws IOException {
         HttpRequest.forgetCredentials(exchange);
         JsonNode page = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
-        long since = exchange.getProperty(CREATE_UNANSWERED_SINCE, Long.class) - CLOCK_SKEW_MS;
-        ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
-        JsonNode input = Json.MAPPER.valueToTree(exchange.getProperty(INPUT));
-        exchange.removeProperty(LIST_NEXT);
+        PredictionCall call = PredictionCall.of(exchange);
+        long since = call.unansweredSince - CLOCK_SKEW_MS;
+        ReplicateModel model = call.model;
+        JsonNode input = Json.MAPPER.valueToTree(call.input);
+        call.listNext = null;
         boolean older = false;
         for (JsonNode p : page.path("results")) {
             long created = ReplicateSteps.epochMillis(ReplicateSteps.text(p, "created_at"));
@@ -74,15 +70,15 @@ public final class PredictionAdoption {
                 String id = ReplicateSteps.text(p, "id");
                 LOG.warn("{} Adopting prediction {}: the create that got no answer had made it", Steps.context(exchange), id);
                 replicate.started(exchange, id, p);
-                exchange.setProperty(DEADLINE, created + settings.predictionTimeoutMs());
+                call.deadline = created + settings.predictionTimeoutMs();
                 return;
             }
         }
         String next = ReplicateSteps.text(page, "next");
         if (!older && next != null) {
-            exchange.setProperty(LIST_NEXT, next);
+            call.listNext = next;
         } else {
-            exchange.removeProperty(CREATE_UNANSWERED_SINCE);
+            call.unansweredSince = null;
         }
     }
 }

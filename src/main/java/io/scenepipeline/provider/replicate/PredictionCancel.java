@@ -30,17 +30,16 @@ public final class PredictionCancel {
 
     /** Polling stopped because the prediction ran too long. */
     public boolean timedOut(Exchange exchange) {
-        return exchange.getProperty(ReplicateSteps.TIMED_OUT, false, Boolean.class);
+        return PredictionCall.of(exchange).timedOut;
     }
 
     public void prepare(Exchange exchange) {
-        String id = exchange.getProperty(ReplicateSteps.PREDICTION_ID, String.class);
-        replicate.authorize(HttpRequest.start(exchange, "POST", "/v1/predictions/" + id + "/cancel"));
+        replicate.authorize(HttpRequest.start(exchange, "POST", "/v1/predictions/" + PredictionCall.of(exchange).id + "/cancel"));
     }
 
     public void canceled(Exchange exchange) throws IOException {
         HttpRequest.forgetCredentials(exchange);
-        String id = exchange.getProperty(ReplicateSteps.PREDICTION_ID, String.class);
+        String id = PredictionCall.of(exchange).id;
         String status = "canceled";
         try {
             JsonNode answer = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
@@ -51,7 +50,6 @@ public final class PredictionCancel {
         StepRecord step = Steps.current(exchange);
         step.canceledPrediction(id);
         replicate.forget(exchange);
-        exchange.removeProperty(ReplicateSteps.TIMED_OUT);
         LOG.warn("{} Canceled prediction {} (status {}): it did not finish within {} s (replicate.prediction-timeout)",
                 Steps.context(exchange), id, status, settings.predictionTimeoutMs() / 1000);
         throw new PredictionTimeoutException("Prediction " + id + " did not finish within " + settings.predictionTimeoutMs() / 1000

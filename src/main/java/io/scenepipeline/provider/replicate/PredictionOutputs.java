@@ -8,7 +8,6 @@ import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.MalformedResponseException;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -24,10 +23,6 @@ import java.util.Base64;
 
 import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL;
 import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL_AT;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.MODEL;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.PREDICTION;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.TARGET;
 
 /**
  * A prediction's output, fetched (only from the allowed hosts, streamed to the step's file, at most
@@ -52,11 +47,11 @@ public final class PredictionOutputs {
     }
 
     public boolean outputIsDataUri(Exchange exchange) {
-        return exchange.getProperty(OUTPUT, String.class).startsWith("data:");
+        return PredictionCall.of(exchange).output.startsWith("data:");
     }
 
     public void prepareDownload(Exchange exchange) {
-        String url = exchange.getProperty(OUTPUT, String.class);
+        String url = PredictionCall.of(exchange).output;
         URI uri = downloads.check(url);
         Message in = HttpRequest.start(exchange, "GET", null);
         in.setHeader(Exchange.HTTP_URI, url);
@@ -85,14 +80,14 @@ public final class PredictionOutputs {
         }
         if (announced != null && announced != written) {
             Files.deleteIfExists(target);
-            throw new TruncatedDownloadException("Download of " + exchange.getProperty(OUTPUT) + " ended after "
+            throw new TruncatedDownloadException("Download of " + PredictionCall.of(exchange).output + " ended after "
                     + written + " of " + announced + " bytes");
         }
         stored(exchange, target);
     }
 
     public void storeDataUri(Exchange exchange) throws IOException {
-        String uri = exchange.getProperty(OUTPUT, String.class);
+        String uri = PredictionCall.of(exchange).output;
         int comma = uri.indexOf(',');
         if (comma < 0 || !uri.substring(0, comma).endsWith(";base64")) {
             throw new MalformedResponseException("Replicate output is a data: URI that is not base64");
@@ -108,8 +103,8 @@ public final class PredictionOutputs {
     }
 
     private void stored(Exchange exchange, Path file) throws IOException {
-        String target = exchange.getProperty(TARGET, String.class);
-        String output = exchange.getProperty(OUTPUT, String.class);
+        String target = PredictionCall.of(exchange).target;
+        String output = PredictionCall.of(exchange).output;
         String url = output.startsWith("data:") ? null : output;
         SceneResult result = Steps.sceneResult(exchange);
         if (target.startsWith("images/")) {
@@ -120,13 +115,13 @@ public final class PredictionOutputs {
             result.file("clip", target);
         }
         Object clip = result.duration().get("clip");
-        Steps.current(exchange).costUsd(prices.replicate(exchange.getProperty(MODEL, ReplicateModel.class).modelName(),
-                exchange.getProperty(PREDICTION, JsonNode.class), clip instanceof Number n ? n.doubleValue() : 0,
+        PredictionCall call = PredictionCall.of(exchange);
+        Steps.current(exchange).costUsd(prices.replicate(call.model.modelName(), call.prediction, clip instanceof Number n ? n.doubleValue() : 0,
                 settings.videoResolution()));
         Steps.complete(exchange, journal, file, url);
     }
 
     private Path target(Exchange exchange) {
-        return AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(exchange.getProperty(TARGET, String.class)));
+        return AtomicFiles.inside(Steps.run(exchange).stagingDir(), Path.of(PredictionCall.of(exchange).target));
     }
 }

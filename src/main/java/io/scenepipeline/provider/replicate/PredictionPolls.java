@@ -15,16 +15,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static io.scenepipeline.provider.replicate.ReplicateSteps.DEADLINE;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.OUTPUT;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.PREDICTION;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.PREDICTION_ID;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.RESUMED;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.STATUS;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.TIMED_OUT;
 
 /**
  * Polling a prediction until it ends, and its outcome: the output to fetch, or a failure (transient failures forget
@@ -33,8 +25,6 @@ import static io.scenepipeline.provider.replicate.ReplicateSteps.TIMED_OUT;
 public final class PredictionPolls {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
-
-    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "canceled", "aborted");
 
     private final ReplicateSettings settings;
     private final ReplicateSteps replicate;
@@ -88,7 +78,12 @@ public final class PredictionPolls {
     }
 
     public void preparePoll(Exchange exchange) {
-        replicate.authorize(HttpRequest.start(exchange, "GET", "/v1/predictions/" + exchange.getProperty(PREDICTION_ID, String.class)));
+        replicate.authorize(HttpRequest.start(exchange, "GET", "/v1/predictions/" + PredictionCall.of(exchange).id));
+    }
+
+    /** Is the prediction still running (poll, or wait for its webhook, again)? The poll loop's condition. */
+    public boolean running(Exchange exchange) {
+        return PredictionCall.of(exchange).running();
     }
 
     /**
@@ -99,50 +94,48 @@ public final class PredictionPolls {
         HttpRequest.forgetCredentials(exchange);
         Message in = exchange.getIn();
         int code = HttpRequest.status(exchange);
+        PredictionCall call = PredictionCall.of(exchange);
         if (code < 200 || code > 299) {
-            String id = exchange.getProperty(PREDICTION_ID, String.class);
-            if (code == 404 && exchange.getProperty(RESUMED, false, Boolean.class)) {
+            String id = call.id;
+            if (code == 404 && call.resumed) {
                 replicate.forget(exchange);
-                exchange.removeProperty(RESUMED);
                 throw new PredictionFailedException(id, "unknown", "Replicate no longer knows this prediction from an earlier run", true);
             }
             HttpOperationFailedException failure = HttpRequest.failure(exchange, settings.baseUrl() + "/v1/predictions/" + id);
             ReplicateThrottle.tell(requests, failure);
             throw failure;
         }
-        answered(exchange, Json.readResponse("Replicate", in.getBody(String.class)));
+        answered(call, Json.readResponse("Replicate", in.getBody(String.class)));
     }
 
     /** Did a webhook bring the prediction (no poll needed this time)? */
     public boolean delivered(Exchange exchange) {
-        return exchange.getProperty(PredictionWaits.DELIVERED) != null;
+        return PredictionCall.of(exchange).delivered != null;
     }
 
     /** Reads the prediction a webhook brought, as a poll's answer. */
     public void fromWebhook(Exchange exchange) {
-        JsonNode prediction = exchange.getProperty(PredictionWaits.DELIVERED, JsonNode.class);
-        exchange.removeProperty(PredictionWaits.DELIVERED);
-        answered(exchange, prediction);
+        PredictionCall call = PredictionCall.of(exchange);
+        JsonNode prediction = call.delivered;
+        call.delivered = null;
+        answered(call, prediction);
     }
 
-    private void answered(Exchange exchange, JsonNode prediction) {
-        seen(exchange.getProperty(PREDICTION_ID, String.class));
-        ReplicateSteps.accept(exchange, prediction);
-        if (!terminal(exchange) && System.currentTimeMillis() > exchange.getProperty(DEADLINE, Long.class)) {
+    private void answered(PredictionCall call, JsonNode prediction) {
+        seen(call.id);
+        ReplicateSteps.accept(call, prediction);
+        if (!call.terminal() && System.currentTimeMillis() > call.deadline) {
             // given up: the route cancels it (PredictionCancel), so it does not run on, billed, for no one
-            exchange.setProperty(TIMED_OUT, true);
+            call.timedOut = true;
         }
-    }
-
-    public boolean terminal(Exchange exchange) {
-        return TERMINAL.contains(exchange.getProperty(STATUS, "", String.class));
     }
 
     /** After polling ends: the output reference, or the prediction's failure (a transient one forgets the id). */
     public void outcome(Exchange exchange) throws IOException {
-        JsonNode prediction = exchange.getProperty(PREDICTION, JsonNode.class);
-        String id = exchange.getProperty(PREDICTION_ID, String.class);
-        String status = exchange.getProperty(STATUS, String.class);
+        PredictionCall call = PredictionCall.of(exchange);
+        JsonNode prediction = call.prediction;
+        String id = call.id;
+        String status = call.status;
         done(id);
         if (!"succeeded".equals(status)) {
             String error = SafeText.cap(ReplicateSteps.text(prediction, "error"), SafeText.MAX_CHARS / 2);
@@ -161,7 +154,7 @@ public final class PredictionPolls {
             }
             throw new MalformedResponseException("Prediction " + id + " succeeded without an output file");
         }
-        exchange.setProperty(OUTPUT, output.asText());
+        call.output = output.asText();
     }
 
     boolean isTransient(String error) {

@@ -23,8 +23,6 @@ import java.util.function.ToLongFunction;
  */
 public final class PredictionWaits extends AsyncProcessorSupport {
 
-    /** Exchange property: the prediction a webhook delivered, read instead of a poll's answer. */
-    static final String DELIVERED = "predictionDelivered";
     private static final long KEEP_MS = 10 * 60_000;
 
     private final ToLongFunction<Exchange> delay;
@@ -57,11 +55,12 @@ public final class PredictionWaits extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        exchange.removeProperty(DELIVERED);
-        String id = exchange.getProperty(ReplicateSteps.PREDICTION_ID, String.class);
+        PredictionCall call = PredictionCall.of(exchange);
+        call.delivered = null;
+        String id = call.id;
         Early ready = id == null ? null : early.remove(id);
         if (ready != null) {
-            exchange.setProperty(DELIVERED, ready.prediction());
+            call.delivered = ready.prediction();
             callback.done(true);
             return true;
         }
@@ -104,7 +103,7 @@ public final class PredictionWaits extends AsyncProcessorSupport {
             w.due.cancel(false);
         }
         if (prediction != null) {
-            w.exchange.setProperty(DELIVERED, prediction);
+            PredictionCall.of(w.exchange).delivered = prediction;
         }
         continuations.execute(() -> w.callback.done(false));
     }

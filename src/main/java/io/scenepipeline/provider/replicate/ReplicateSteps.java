@@ -32,7 +32,6 @@ import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -45,21 +44,6 @@ public final class ReplicateSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
 
-    static final String MODEL = "replicateModel";
-    static final String INPUT = "replicateInput";
-    static final String PREDICTION_ID = "predictionId";
-    static final String STATUS = "predictionStatus";
-    static final String PREDICTION = "prediction";
-    static final String DEADLINE = "predictionDeadline";
-    static final String OUTPUT = "predictionOutput";
-    static final String TARGET = "outputTarget";
-    /** Epoch ms of a create request that got no usable answer: before creating again, look for what it made. */
-    static final String CREATE_UNANSWERED_SINCE = "createUnansweredSince";
-    static final String LIST_NEXT = "predictionListNext";
-    /** The prediction being polled was journaled by an earlier run (Replicate may no longer know it). */
-    static final String RESUMED = "predictionResumed";
-    /** The prediction ran past {@code replicate.prediction-timeout}: polling stops and it is canceled. */
-    static final String TIMED_OUT = "predictionTimedOut";
     /** Exchange property: the retry component whose route configuration runs the prediction. */
     static final String RETRY_COMPONENT = "retryComponent";
     /** Exchange properties: the scene image's output URL and when it was made (it expires after an hour). */
@@ -68,9 +52,6 @@ public final class ReplicateSteps {
 
     /** Replicate deletes API predictions' data after an hour; stay well inside it. */
     static final Duration RETENTION = Duration.ofMinutes(55);
-    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "canceled", "aborted");
-    private static final Set<String> FAILED = Set.of("failed", "canceled", "aborted");
-    private static final long CLOCK_SKEW_MS = 30_000;
 
     private final ReplicateSettings settings;
     private final StepJournal journal;
@@ -138,55 +119,46 @@ public final class ReplicateSteps {
 
     /** Sets up the step's prediction; resumes one an earlier run started for the same inputs. */
     private void prepare(Exchange exchange, ReplicateModel model, Map<String, Object> input, String target) {
-        exchange.setProperty(MODEL, model);
-        exchange.setProperty(INPUT, input);
-        exchange.setProperty(TARGET, target);
-        exchange.removeProperty(PREDICTION_ID);
-        exchange.removeProperty(STATUS);
-        exchange.removeProperty(OUTPUT);
-        exchange.removeProperty(CREATE_UNANSWERED_SINCE);
-        exchange.removeProperty(RESUMED);
-        exchange.removeProperty(TIMED_OUT);
+        PredictionCall call = new PredictionCall(model, input, target);
+        call.on(exchange);
         StepRecord step = Steps.current(exchange);
         journal.pending(step.key()).ifPresent(p -> {
             if (p.predictionId() != null && p.createdAt() != null
                     && System.currentTimeMillis() - p.createdAt() < RETENTION.toMillis()) {
-                exchange.setProperty(PREDICTION_ID, p.predictionId());
-                exchange.setProperty(RESUMED, true);
-                exchange.setProperty(DEADLINE, p.createdAt() + settings.predictionTimeoutMs());
+                call.started(p.predictionId(), p.createdAt() + settings.predictionTimeoutMs());
+                call.resumed = true;
                 step.predictionId(p.predictionId());
                 LOG.info("{} Resuming prediction {} started by an earlier run", Steps.context(exchange), p.predictionId());
             } else if (p.predictionId() == null && System.currentTimeMillis() - p.createStartedAt() < RETENTION.toMillis()) {
-                exchange.setProperty(CREATE_UNANSWERED_SINCE, p.createStartedAt());
+                call.unansweredSince = p.createStartedAt();
             }
         });
     }
 
     /** Does the unit need a prediction (none yet, or the last one failed)? */
     public boolean needsCreate(Exchange exchange) {
-        return exchange.getProperty(PREDICTION_ID) == null;
+        return PredictionCall.of(exchange).needsCreate();
     }
 
     /** Was a create sent without a usable answer (it may have made a prediction)? */
     public boolean mayHaveCreated(Exchange exchange) {
-        return needsCreate(exchange) && exchange.getProperty(CREATE_UNANSWERED_SINCE) != null;
+        return PredictionCall.of(exchange).mayHaveCreated();
     }
 
     public void prepareCreate(Exchange exchange) throws IOException {
-        ReplicateModel model = exchange.getProperty(MODEL, ReplicateModel.class);
+        PredictionCall call = PredictionCall.of(exchange);
+        ReplicateModel model = call.model;
         // pipeline.max-cost-per-plan: the create is not sent when its price would pass the budget
         Object clip = Steps.sceneResult(exchange).duration().get("clip");
-        double seconds = exchange.getProperty(TARGET, "", String.class).startsWith("clips/") && clip instanceof Number n ? n.doubleValue() : 0;
+        double seconds = call.target.startsWith("clips/") && clip instanceof Number n ? n.doubleValue() : 0;
         budget.allow(Steps.run(exchange), Steps.current(exchange),
                 prices.estimateReplicate(model.modelName(), seconds, settings.videoResolution()));
         // cluster mode: this node still holds the step (it was not handed on while this node stood still)
         journal.checkClaim(Steps.current(exchange).key());
         long since = System.currentTimeMillis();
-        exchange.setProperty(CREATE_UNANSWERED_SINCE, since);
+        call.unansweredSince = since;
         journal.pending(new PendingPrediction(Steps.current(exchange).key(), since, null, null));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> input = exchange.getProperty(INPUT, Map.class);
-        Map<String, Object> body = model.createBody(input);
+        Map<String, Object> body = model.createBody(call.input);
         if (settings.webhooks().url() != null) {
             // Replicate tells us when it is done: the step is woken by the webhook instead of polling
             body.put("webhook", settings.webhooks().url().toString());
@@ -226,12 +198,12 @@ public final class ReplicateSteps {
     public void created(Exchange exchange) throws IOException, HttpOperationFailedException {
         HttpRequest.forgetCredentials(exchange);
         waiting.remove(exchange.getExchangeId());
+        PredictionCall call = PredictionCall.of(exchange);
         int status = HttpRequest.status(exchange);
         if (status < 200 || status > 299) {
-            HttpOperationFailedException failure = HttpRequest.failure(exchange,
-                    settings.baseUrl() + exchange.getProperty(MODEL, ReplicateModel.class).createPath());
+            HttpOperationFailedException failure = HttpRequest.failure(exchange, settings.baseUrl() + call.model.createPath());
             if (status >= 400 && status < 500) {
-                exchange.removeProperty(CREATE_UNANSWERED_SINCE);
+                call.unansweredSince = null;
                 journal.forgetPending(Steps.current(exchange).key());
             }
             ReplicateThrottle.tell(creates, failure);
@@ -248,33 +220,35 @@ public final class ReplicateSteps {
                 && output != null && !output.isNull() && !output.isEmpty()) {
             // a held create answers with the files as soon as they are all there, the status possibly still
             // "processing" (docs/providers.md): the image is done, as the official clients take it
-            exchange.setProperty(STATUS, "succeeded");
+            call.status = "succeeded";
         }
     }
 
+    /** A prediction now stands for the step (created, or adopted): journaled, so that a later run resumes it. */
     void started(Exchange exchange, String id, JsonNode prediction) throws IOException {
+        PredictionCall call = PredictionCall.of(exchange);
         long now = System.currentTimeMillis();
-        Long since = exchange.getProperty(CREATE_UNANSWERED_SINCE, Long.class);
-        exchange.removeProperty(CREATE_UNANSWERED_SINCE);
-        exchange.setProperty(PREDICTION_ID, id);
-        exchange.setProperty(DEADLINE, now + settings.predictionTimeoutMs());
+        Long since = call.unansweredSince;
+        call.started(id, now + settings.predictionTimeoutMs());
         StepRecord step = Steps.current(exchange);
         step.predictionId(id);
         journal.pending(new PendingPrediction(step.key(), since == null ? now : since, id, now));
-        accept(exchange, prediction);
+        accept(call, prediction);
     }
 
-    static void accept(Exchange exchange, JsonNode prediction) {
+    /** Replicate described the prediction (a create's, a poll's or a webhook's answer). */
+    static void accept(PredictionCall call, JsonNode prediction) {
         String status = text(prediction, "status");
         if (status == null) {
             throw new MalformedResponseException("Replicate answered without a prediction status");
         }
-        exchange.setProperty(STATUS, status);
-        exchange.setProperty(PREDICTION, prediction);
+        call.status = status;
+        call.prediction = prediction;
     }
 
+    /** The step's prediction is done with: the next attempt creates a new one. */
     void forget(Exchange exchange) throws IOException {
-        exchange.removeProperty(PREDICTION_ID);
+        PredictionCall.of(exchange).forget();
         journal.forgetPending(Steps.current(exchange).key());
     }
 
