@@ -6,6 +6,7 @@ import io.scenepipeline.lifecycle.PlanReadLock;
 import io.scenepipeline.observe.BrokerWatch;
 import io.scenepipeline.observe.ClusterHealthCheck;
 import io.scenepipeline.state.jdbc.Database;
+import io.scenepipeline.state.jdbc.JdbcFileClaims;
 import io.scenepipeline.state.jdbc.JdbcSlotLedger;
 import io.scenepipeline.state.jdbc.JdbcStepJournal;
 import io.scenepipeline.state.jdbc.JournalException;
@@ -20,7 +21,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.service.ServiceSupport;
@@ -75,20 +75,20 @@ final class ClusterWiring {
         long renewEvery = Math.max(100, cluster.lease().toMillis() / 3);
         ScheduledExecutorService renew = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner, "lease");
         // the slots first: one statement, never waiting; the claims' renewal waits out a database outage
+        JdbcFileClaims claims = new JdbcFileClaims(database, cluster.lease());
         renew.scheduleWithFixedDelay(() -> {
             ledger.renewLeases();
+            claims.renewLeases();
             journal.renewLeases();
         }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
 
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(cluster.brokerUrl(), cluster.brokerUser(), cluster.brokerPassword());
         context.addComponent("jms", JmsComponent.jmsComponent(broker));
 
-        JdbcOrphanLockAwareIdempotentRepository claims = new JdbcOrphanLockAwareIdempotentRepository(dataSource, "scene-pipeline-inbox", context);
-        claims.setCreateTableIfNotExists(false);
-        claims.setLockMaxAgeMillis(cluster.lease().toMillis());
-        claims.setLockKeepAliveIntervalMillis(renewEvery);
         Registry registry = context.getRegistry();
-        registry.bind("clusterReadLock", new ClusterReadLock(claims, readLock));
+        // a finished file's claim stays a minute (or ten leases) after the file left the inbox
+        registry.bind("clusterReadLock", new ClusterReadLock(claims, readLock, renew,
+                Duration.ofMillis(Math.max(60_000, 10 * cluster.lease().toMillis()))));
         registry.bind("planQueueErrors", new PlanQueueErrors());
         registry.bind("brokerWatch", new BrokerWatch(() -> reachable(broker), renew));
         registry.bind("cluster-health-check", new ClusterHealthCheck(database::ping, () -> reachable(broker)));
@@ -97,7 +97,6 @@ final class ClusterWiring {
             health.register(registry.lookupByName("cluster-health-check"));
         }
         try {
-            context.addService(claims);
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {

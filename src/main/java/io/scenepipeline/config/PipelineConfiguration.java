@@ -175,7 +175,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         PlanDeadLetter planDeadLetter = new PlanDeadLetter(deadLetters, stats, secrets, metrics, shutdown, journal);
         registry.bind("planDeadLetter", planDeadLetter);
         registry.bind("inboxGuard", new InboxGuard(settings.folders().inbox(), planDeadLetter::setAside));
-        registry.bind("inboxErrors", new InboxErrors());
+        registry.bind("inboxErrors", new InboxErrors(cluster != null));
         registry.bind("planReadLock", readLock);
         // readiness: named checks beside Camel's own (context, routes, consumers)
         Map<String, Path> folders = new LinkedHashMap<>();

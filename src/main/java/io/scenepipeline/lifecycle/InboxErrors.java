@@ -8,11 +8,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbox consumer's exception handler: what the dead-letter channel could not take (a plan a stop cut off, a dead
- * letter even the work folder refused) is said in one line, not a stack trace; the plan's file stays in flight.
+ * letter even the work folder refused) is said in one line, not a stack trace; the plan's file stays in flight. In
+ * cluster mode nothing is in flight yet while a file is in the shared inbox: it stays there and is tried again at the
+ * next poll, by whichever node claims it, so that is said as a warning.
  */
 public final class InboxErrors implements ExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+
+    private final boolean cluster;
+
+    /** @param cluster the intake is the cluster's shared inbox */
+    public InboxErrors(boolean cluster) {
+        this.cluster = cluster;
+    }
 
     @Override
     public void handleException(Throwable exception) {
@@ -30,7 +39,11 @@ public final class InboxErrors implements ExceptionHandler {
             return;
         }
         String file = exchange == null ? null : PlanIntake.fileName(exchange);
-        LOG.error("{}{}; the plan stays in flight for the next start", file == null ? "" : file + ": ",
-                exception == null ? message : ProviderErrors.describe(exception));
+        String what = exception == null ? message : ProviderErrors.describe(exception);
+        if (cluster) {
+            LOG.warn("{}{}; the file stays in the inbox and is tried again", file == null ? "" : file + ": ", what);
+        } else {
+            LOG.error("{}{}; the plan stays in flight for the next start", file == null ? "" : file + ": ", what);
+        }
     }
 }
