@@ -94,13 +94,27 @@ public final class PlanDeadLetter {
             leave(exchange, "plan " + planId + " was handed on to another node");
             return;
         }
+        if (run != null && run.runId() != null && !journal.decide(run.runId(), planId, "dead-lettered")) {
+            // cluster mode: another node already ended this run (a late delivery): no second outcome
+            LOG.info("plan={} Not dead-lettered: this run already ended ({})", planId, journal.outcome(run.runId()).orElse("elsewhere"));
+            AtomicFiles.deleteTree(run.stagingDir());
+            return;
+        }
         Failure reason = run != null && run.failure() != null ? run.failure() : describe(failure);
         List<String> problems = failure instanceof PlanValidationException v ? v.problems() : null;
         Failure redacted = new Failure(reason.stage(), reason.sceneNumber(), reason.provider(), reason.retryable(),
                 reason.attempts(), reason.httpStatus(), SafeText.cap(secrets.redact(reason.error())));
         byte[] bytes = exchange.getProperty(Steps.PLAN_BYTES, byte[].class);
         DeadLetters.Source source = bytes != null ? DeadLetters.Source.of(bytes) : DeadLetters.Source.of(PlanIntake.inflightFile(exchange));
-        DeadLetters.Delivery delivery = send(planId, fileName, source, redacted, run, problems);
+        DeadLetters.Delivery delivery;
+        try {
+            delivery = send(planId, fileName, source, redacted, run, problems);
+        } catch (IOException | RuntimeException e) {
+            if (run != null && run.runId() != null) {
+                journal.undecide(run.runId());
+            }
+            throw e;
+        }
         if (run != null) {
             AtomicFiles.deleteTree(run.stagingDir());
         }

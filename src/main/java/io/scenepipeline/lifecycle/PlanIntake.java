@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -122,7 +123,17 @@ public final class PlanIntake {
         exchange.setProperty(FROM_QUEUE, true);
         String fileName = exchange.getIn().getHeader(FILE, String.class);
         exchange.getIn().setHeader(Exchange.FILE_NAME_ONLY, fileName);
+        String runId = exchange.getIn().getHeader(DUPLICATE_ID, String.class);
+        Optional<String> decided = runId == null ? Optional.empty() : journal.outcome(runId);
+        if (decided.isPresent()) {
+            // a late delivery (this node stood still while another finished the run): nothing to do, the message is taken
+            LOG.info("plan={} Already ended ({}): this late delivery of {} is dropped", exchange.getIn().getHeader(GROUP),
+                    decided.get(), fileName);
+            exchange.setRouteStop(true);
+            return;
+        }
         start(exchange, fileName, exchange.getIn().getBody(byte[].class), QUEUED_PREFIX + exchange.getIn().getMessageId());
+        Steps.run(exchange).runId(runId);
     }
 
     private void start(Exchange exchange, String fileName, byte[] bytes, String inflightName) throws IOException {

@@ -177,8 +177,14 @@ public final class PlanLifecycle {
                         run.assembly() instanceof String note ? "No final video: " + note.replaceFirst("^skipped: ", "") : null)
                         .getBytes(StandardCharsets.UTF_8));
         Path target = AtomicFiles.inside(outbox, Path.of(run.planId()));
-        // cluster mode: not published by a node whose plan was handed on while it stood still
+        // cluster mode: not published by a node whose plan was handed on while it stood still, nor a second time
         journal.checkClaim(StepKeys.planKey(run.planId()));
+        if (run.runId() != null && !journal.decide(run.runId(), run.planId(), "succeeded")) {
+            LOG.info("plan={} Not published again: this run already ended ({}); the outbox stays as it is", run.planId(),
+                    journal.outcome(run.runId()).orElse("elsewhere"));
+            AtomicFiles.deleteTree(staging);
+            return;
+        }
         try {
             Files.createDirectories(outbox);
             if (Files.exists(target)) {
@@ -190,6 +196,9 @@ public final class PlanLifecycle {
                 AtomicFiles.move(staging, target);
             }
         } catch (IOException e) {
+            if (run.runId() != null) {
+                journal.undecide(run.runId());
+            }
             throw new IOException(FileProblems.cannotWrite("the outbox folder", ShownPath.of(outbox), e), e);
         }
         stats.succeeded();

@@ -31,6 +31,8 @@ public final class PlanRun {
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
     private final Map<String, AtomicInteger> stages = new ConcurrentHashMap<>();
+    /** Cluster mode: the delivery of the dropped file this run is (its outcome is decided once per run); else null. */
+    private volatile String runId;
     private volatile Object assembly;
     /** The estimated prices of the paid calls this run made (pipeline.max-cost-per-plan counts them). */
     private double committedUsd;
@@ -67,6 +69,14 @@ public final class PlanRun {
 
     public ScenePlan plan() {
         return plan;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public void runId(String id) {
+        this.runId = id;
     }
 
     public String planId() {

@@ -63,6 +63,25 @@ public interface StepJournal {
     default void release(String key) {
     }
 
+    /**
+     * A plan run's outcome ({@code succeeded} or {@code dead-lettered}), decided once: true when this process decides
+     * it now, false when the run already has one (another node published or dead-lettered it; a stale delivery of a
+     * finished run must neither replace its outbox nor dead-letter it). A run is one delivery of one dropped file
+     * ({@code runId}); the same file dropped again is a new run. The file journal has one process: always true.
+     */
+    default boolean decide(String runId, String planId, String outcome) {
+        return true;
+    }
+
+    /** Takes back an outcome this process decided but could not carry out (the outbox or dead letter failed to write). */
+    default void undecide(String runId) {
+    }
+
+    /** The outcome a plan run already has, and the node that decided it, if any (see {@link #decide}). */
+    default Optional<String> outcome(String runId) {
+        return Optional.empty();
+    }
+
     static String hash(Path file) throws IOException {
         return ArtifactStore.hash(file);
     }

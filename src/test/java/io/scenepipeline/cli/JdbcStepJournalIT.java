@@ -56,6 +56,23 @@ class JdbcStepJournalIT {
     }
 
     @Test
+    void should_decide_a_plan_runs_outcome_once_whichever_node_asks_again() {
+        JdbcStepJournal published = node("published", Duration.ofSeconds(30));
+        JdbcStepJournal late = node("late", Duration.ofSeconds(30));
+
+        assertThat(published.decide("sha:plan.json:1", "plan", "succeeded")).isTrue();
+
+        assertThat(late.outcome("sha:plan.json:1")).hasValue("succeeded by node published");
+        assertThat(late.decide("sha:plan.json:1", "plan", "succeeded")).as("published again").isFalse();
+        assertThat(late.decide("sha:plan.json:1", "plan", "dead-lettered")).as("dead-lettered beside the outbox").isFalse();
+        late.undecide("sha:plan.json:1");
+        assertThat(late.outcome("sha:plan.json:1")).as("only the deciding node takes its decision back").isPresent();
+        assertThat(late.decide("sha:plan.json:2", "plan", "succeeded")).as("the same file dropped again: a new run").isTrue();
+        published.undecide("sha:plan.json:1");
+        assertThat(late.decide("sha:plan.json:1", "plan", "dead-lettered")).as("after the publish failed to write").isTrue();
+    }
+
+    @Test
     void should_fence_a_node_whose_claim_was_taken_over_after_its_lease_ran_out() throws Exception {
         JdbcStepJournal stale = node("stale", Duration.ofMillis(300));
         JdbcStepJournal fresh = node("fresh", Duration.ofSeconds(30));

@@ -133,12 +133,29 @@ public final class JdbcStepJournal extends ArtifactJournal {
     }
 
     @Override
+    public boolean decide(String runId, String planId, String outcome) {
+        return db.inTransaction(c -> Database.update(c, "INSERT INTO journal_outcomes (run_id, plan_id, outcome, node) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (run_id) DO NOTHING", runId, planId, outcome, node) == 1);
+    }
+
+    @Override
+    public void undecide(String runId) {
+        db.inTransaction(c -> Database.update(c, "DELETE FROM journal_outcomes WHERE run_id = ? AND node = ?", runId, node));
+    }
+
+    @Override
+    public Optional<String> outcome(String runId) {
+        return Optional.ofNullable(db.inTransaction(c -> text(c, "SELECT outcome || ' by node ' || node FROM journal_outcomes WHERE run_id = ?", runId)));
+    }
+
+    @Override
     public int purge(Duration retention) throws IOException {
         Set<String> kept = new HashSet<>();
         int removed = db.inTransaction(c -> {
             int n = Database.update(c, "DELETE FROM journal_steps WHERE used_at < now() - ? * interval '1 second'", retention.toSeconds());
             Database.update(c, "DELETE FROM journal_predictions WHERE updated_at < now() - interval '1 day'");
             Database.update(c, "DELETE FROM journal_claims WHERE lease_until < now() - interval '1 hour'");
+            Database.update(c, "DELETE FROM journal_outcomes WHERE decided_at < now() - ? * interval '1 second'", retention.toSeconds());
             try (PreparedStatement s = c.prepareStatement("SELECT entry FROM journal_steps"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     try {

@@ -38,9 +38,14 @@ public final class JournalSchema {
                 + " createdAt TIMESTAMP NOT NULL, PRIMARY KEY (processorName, messageId))",
     };
 
-    /** Version 2: an account's rates (Replicate's creates and other requests per minute) paced for all nodes. */
+    /**
+     * Version 2: an account's rates (Replicate's creates and other requests per minute) paced for all nodes; each plan
+     * run's outcome, decided once (a second outcome for the same run is refused).
+     */
     private static final String[] V2 = {
         "CREATE TABLE IF NOT EXISTS journal_paces (pool TEXT PRIMARY KEY, tat TIMESTAMPTZ NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS journal_outcomes (run_id TEXT PRIMARY KEY, plan_id TEXT NOT NULL, outcome TEXT NOT NULL,"
+                + " node TEXT NOT NULL, decided_at TIMESTAMPTZ NOT NULL DEFAULT now())",
     };
 
     private JournalSchema() {
