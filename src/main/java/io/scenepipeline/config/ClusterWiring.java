@@ -91,7 +91,10 @@ final class ClusterWiring {
                 Duration.ofMillis(Math.max(60_000, 10 * cluster.lease().toMillis()))));
         registry.bind("planQueueErrors", new PlanQueueErrors());
         registry.bind("brokerWatch", new BrokerWatch(() -> reachable(broker), renew));
-        registry.bind("cluster-health-check", new ClusterHealthCheck(database::ping, () -> reachable(broker)));
+        ClusterHealthCheck readiness = new ClusterHealthCheck(database::ping, () -> reachable(broker));
+        ScheduledExecutorService probes = context.getExecutorServiceManager().newScheduledThreadPool(owner, "cluster-probe", 2);
+        readiness.start(probes);
+        registry.bind("cluster-health-check", readiness);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(registry.lookupByName("cluster-health-check"));
@@ -101,6 +104,7 @@ final class ClusterWiring {
                 @Override
                 protected void doStop() {
                     context.getExecutorServiceManager().shutdownNow(renew);
+                    context.getExecutorServiceManager().shutdownNow(probes);
                     broker.close();
                     dataSource.close();
                 }

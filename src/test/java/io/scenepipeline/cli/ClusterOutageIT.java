@@ -52,6 +52,7 @@ class ClusterOutageIT extends ClusterTestSupport {
             assertThat(during.path("elevenlabs.tts").asInt()).as("narrations while the database was gone")
                     .isEqualTo(before.path("elevenlabs.tts").asInt());
             assertThat(status(health + "/observe/health/ready")).isEqualTo(503);
+            assertAnswersWithinASecond(health);
 
             proxy.mend();
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> manifests() == 1 || !node.process.isAlive());
@@ -89,6 +90,7 @@ class ClusterOutageIT extends ClusterTestSupport {
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
                     .until(() -> status(health + "/observe/health/ready") == 503);
             assertThat(readiness(health)).contains("the broker (pipeline.cluster.broker-url) cannot be reached");
+            assertAnswersWithinASecond(health);
             assertThat(shared.resolve("inbox/cluster-1.json")).exists();
             assertThat(deadLetters()).isZero();
 
@@ -144,5 +146,16 @@ class ClusterOutageIT extends ClusterTestSupport {
         eachCreatedOnce(creates);
         assertThat(Processes.simulatorRequests(simulator).path("requests").path("elevenlabs.tts").asInt()).isEqualTo(SCENES);
         assertThat(shared.resolve("dead-letter")).isEmptyDirectory();
+    }
+
+    /** Readiness in an outage answers from what the background probes found: within a second, five times running. */
+    private static void assertAnswersWithinASecond(String health) throws Exception {
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            int status = status(health + "/observe/health/ready");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(status).isEqualTo(503);
+            assertThat(ms).as("readiness answered in %d ms", ms).isLessThan(1000);
+        }
     }
 }
