@@ -91,6 +91,10 @@ public final class PlanDeadLetter {
         if (lost.isPresent()) {
             // cluster mode: this node stood still, its plan went to another node, which finishes it
             LOG.warn("plan={} Left to the node that took it over: {}", planId, lost.get().getMessage());
+            if (run != null) {
+                // what this node made for it is in the journal, which the other node reads: nothing to keep here
+                AtomicFiles.deleteTree(run.stagingDir());
+            }
             leave(exchange, "plan " + planId + " was handed on to another node");
             return;
         }
