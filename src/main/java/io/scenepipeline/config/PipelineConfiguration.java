@@ -11,6 +11,7 @@ import io.scenepipeline.lifecycle.PlanLifecycle;
 import io.scenepipeline.lifecycle.PlanReadLock;
 import io.scenepipeline.lifecycle.ShutdownWatch;
 import io.scenepipeline.observe.BreakerHealthCheck;
+import io.scenepipeline.observe.ClusterFigures;
 import io.scenepipeline.observe.DeadLettersHealthCheck;
 import io.scenepipeline.observe.FoldersHealthCheck;
 import io.scenepipeline.observe.PipelineMetrics;
@@ -138,6 +139,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         PipelineMetrics metrics = new PipelineMetrics(meters, () -> breaker.state() == ProviderBreaker.State.OPEN);
         registry.bind("pipelineMetrics", metrics);
+        if (cluster != null) {
+            ScheduledExecutorService figures = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "cluster-figures");
+            new ClusterFigures(journal).bind(meters, figures);
+        }
         // the retry components' route configurations, defined once from the same settings the failure handlers use
         try {
             context.addRoutes(new RetryConfigurations(settings.retry().components()));

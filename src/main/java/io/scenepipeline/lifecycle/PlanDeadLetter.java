@@ -98,7 +98,7 @@ public final class PlanDeadLetter {
             leave(exchange, "plan " + planId + " was handed on to another node");
             return;
         }
-        if (run != null && run.runId() != null && !journal.decide(run.runId(), planId, "dead-lettered")) {
+        if (run != null && run.runId() != null && !journal.decide(run.runId(), planId, "dead-lettered", run.costUsd())) {
             // cluster mode: another node already ended this run (a late delivery): no second outcome
             LOG.info("plan={} Not dead-lettered: this run already ended ({})", planId, journal.outcome(run.runId()).orElse("elsewhere"));
             AtomicFiles.deleteTree(run.stagingDir());

@@ -179,7 +179,7 @@ public final class PlanLifecycle {
         Path target = AtomicFiles.inside(outbox, Path.of(run.planId()));
         // cluster mode: not published by a node whose plan was handed on while it stood still, nor a second time
         journal.checkClaim(StepKeys.planKey(run.planId()));
-        if (run.runId() != null && !journal.decide(run.runId(), run.planId(), "succeeded")) {
+        if (run.runId() != null && !journal.decide(run.runId(), run.planId(), "succeeded", run.costUsd())) {
             LOG.info("plan={} Not published again: this run already ended ({}); the outbox stays as it is", run.planId(),
                     journal.outcome(run.runId()).orElse("elsewhere"));
             AtomicFiles.deleteTree(staging);

@@ -3,6 +3,7 @@ package io.scenepipeline.state;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -68,9 +69,19 @@ public interface StepJournal {
      * it now, false when the run already has one (another node published or dead-lettered it; a stale delivery of a
      * finished run must neither replace its outbox nor dead-letter it). A run is one delivery of one dropped file
      * ({@code runId}); the same file dropped again is a new run. The file journal has one process: always true.
+     *
+     * @param costUsd what the run spent, counted in the cluster's figures ({@link #outcomes})
      */
-    default boolean decide(String runId, String planId, String outcome) {
+    default boolean decide(String runId, String planId, String outcome, double costUsd) {
         return true;
+    }
+
+    /**
+     * The plan runs every process of the cluster ended within the journal's retention, by outcome: how many, and what
+     * they spent (USD). Empty for the file journal (one process: its own metrics say it all).
+     */
+    default Map<String, double[]> outcomes() {
+        return Map.of();
     }
 
     /** Takes back an outcome this process decided but could not carry out (the outbox or dead letter failed to write). */

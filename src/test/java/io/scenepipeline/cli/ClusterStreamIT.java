@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -55,5 +56,26 @@ class ClusterStreamIT extends ClusterTestSupport {
             assertThat(node.output()).doesNotContain("Exception");
         }
         eachCreatedOnce(Processes.simulatorRequests(simulator).path("creates_by_input"));
+        // the whole cluster's figures, the same from every node: the plans ended and what their manifests say they spent
+        double spent = 0;
+        try (var plans = Files.list(shared.resolve("outbox"))) {
+            for (Path plan : plans.toList()) {
+                spent += io.scenepipeline.support.Json.read(Files.readString(plan.resolve("manifest.json"))).path("cost_usd").asDouble();
+            }
+        }
+        for (Processes.Run node : nodes) {
+            String metrics = management(node) + "/observe/metrics";
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> figure(metrics, "scene_pipeline_cluster_plans{outcome=\"succeeded\"}") == STREAM);
+            assertThat(figure(metrics, "scene_pipeline_cluster_cost_usd{outcome=\"succeeded\"}")).isCloseTo(spent, within(1e-6));
+            assertThat(figure(metrics, "scene_pipeline_cluster_plans{outcome=\"dead-lettered\"}")).isZero();
+        }
+    }
+
+    private static double figure(String metrics, String series) throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
     }
 }

@@ -60,16 +60,16 @@ class JdbcStepJournalIT {
         JdbcStepJournal published = node("published", Duration.ofSeconds(30));
         JdbcStepJournal late = node("late", Duration.ofSeconds(30));
 
-        assertThat(published.decide("sha:plan.json:1", "plan", "succeeded")).isTrue();
+        assertThat(published.decide("sha:plan.json:1", "plan", "succeeded", 1.5)).isTrue();
 
         assertThat(late.outcome("sha:plan.json:1")).hasValue("succeeded by node published");
-        assertThat(late.decide("sha:plan.json:1", "plan", "succeeded")).as("published again").isFalse();
-        assertThat(late.decide("sha:plan.json:1", "plan", "dead-lettered")).as("dead-lettered beside the outbox").isFalse();
+        assertThat(late.decide("sha:plan.json:1", "plan", "succeeded", 1.5)).as("published again").isFalse();
+        assertThat(late.decide("sha:plan.json:1", "plan", "dead-lettered", 0.25)).as("dead-lettered beside the outbox").isFalse();
         late.undecide("sha:plan.json:1");
         assertThat(late.outcome("sha:plan.json:1")).as("only the deciding node takes its decision back").isPresent();
-        assertThat(late.decide("sha:plan.json:2", "plan", "succeeded")).as("the same file dropped again: a new run").isTrue();
+        assertThat(late.decide("sha:plan.json:2", "plan", "succeeded", 1.5)).as("the same file dropped again: a new run").isTrue();
         published.undecide("sha:plan.json:1");
-        assertThat(late.decide("sha:plan.json:1", "plan", "dead-lettered")).as("after the publish failed to write").isTrue();
+        assertThat(late.decide("sha:plan.json:1", "plan", "dead-lettered", 0.25)).as("after the publish failed to write").isTrue();
     }
 
     @Test

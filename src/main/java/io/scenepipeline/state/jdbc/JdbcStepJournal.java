@@ -133,9 +133,23 @@ public final class JdbcStepJournal extends ArtifactJournal {
     }
 
     @Override
-    public boolean decide(String runId, String planId, String outcome) {
-        return db.inTransaction(c -> Database.update(c, "INSERT INTO journal_outcomes (run_id, plan_id, outcome, node) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (run_id) DO NOTHING", runId, planId, outcome, node) == 1);
+    public boolean decide(String runId, String planId, String outcome, double costUsd) {
+        return db.inTransaction(c -> Database.update(c, "INSERT INTO journal_outcomes (run_id, plan_id, outcome, node, cost_usd)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING", runId, planId, outcome, node, costUsd) == 1);
+    }
+
+    @Override
+    public Map<String, double[]> outcomes() {
+        return db.once(c -> {
+            Map<String, double[]> out = new java.util.TreeMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT outcome, count(*), sum(cost_usd) FROM journal_outcomes GROUP BY outcome");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new double[] {rs.getLong(2), rs.getDouble(3)});
+                }
+            }
+            return out;
+        });
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class JournalSchema {
     private static final String[] V2 = {
         "CREATE TABLE IF NOT EXISTS journal_paces (pool TEXT PRIMARY KEY, tat TIMESTAMPTZ NOT NULL)",
         "CREATE TABLE IF NOT EXISTS journal_outcomes (run_id TEXT PRIMARY KEY, plan_id TEXT NOT NULL, outcome TEXT NOT NULL,"
-                + " node TEXT NOT NULL, decided_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                + " node TEXT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0, decided_at TIMESTAMPTZ NOT NULL DEFAULT now())",
     };
 
     private JournalSchema() {
