@@ -35,9 +35,9 @@ class AccountPacingTest extends PipelineTestSupport {
 
         List<Long> creates = times(wm.findAll(postRequestedFor(urlMatching("/v1/models/.*/predictions"))));
         assertThat(creates).hasSize(12);
-        // spaced where they leave; where they arrive, the first (a new connection) may come a little late
+        // spaced where they leave (250 ms); where they arrive, one held up by the machine may come closer to the next
         for (int i = 1; i < creates.size(); i++) {
-            assertThat(creates.get(i) - creates.get(i - 1)).as("gap before create %d of %s", i + 1, creates).isGreaterThanOrEqualTo(100);
+            assertThat(creates.get(i) - creates.get(i - 1)).as("gap before create %d of %s", i + 1, creates).isGreaterThanOrEqualTo(50);
         }
         assertThat(creates.get(creates.size() - 1) - creates.get(0)).as("12 creates at 240 per minute").isGreaterThanOrEqualTo(11 * 225);
         List<Long> polls = times(wm.findAll(getRequestedFor(urlMatching("/v1/predictions/.+"))));

@@ -139,10 +139,10 @@ class ClusterIT extends ClusterTestSupport {
     @Test
     void should_hold_the_account_wide_limits_across_all_nodes_together() throws Exception {
         // narration and face_rig calls that take a while, so that two nodes would overlap them if each counted alone
-        // and Replicate's creates per minute, which the simulated account enforces with a burst of 2 (429 beyond it)
+        // and Replicate's creates per minute, which the simulated account enforces with a burst of 3 (429 beyond it; the nodes send none at once)
         String simulator = processes.simulator("-Dsimulator.prediction-ms=300", "-Dsimulator.latency.tts=400",
                 "-Dsimulator.latency.align=400", "-Dsimulator.latency.export=400",
-                "-Dsimulator.replicate-creates-per-minute=240", "-Dsimulator.replicate-burst=2");
+                "-Dsimulator.replicate-creates-per-minute=240", "-Dsimulator.replicate-burst=3");
         String[] pace = {"replicate.max-creates-per-minute=240", "replicate.create-burst=1"};
         Processes.Run one = processes.jar(node("limits-1-", simulator, "", null, pace), List.of());
         Processes.Run two = processes.jar(node("limits-2-", simulator, "", null, pace), List.of());
