@@ -45,7 +45,9 @@ public final class AccountPace extends AsyncProcessorSupport {
     private int burst;
     /** Theoretical arrival time (ms): when the bucket is empty again at the current pace. */
     private long tat;
-    private long lastThrottled = Long.MIN_VALUE / 2;
+    /** The pace is below the configured rate since a 429, and when it last dropped or climbed. */
+    private boolean slowed;
+    private long lastChange;
     /** The pace is halved at most once per reset the account names (many calls answered 429 at once are one signal). */
     private long nextDecrease;
     private long throttledCount;
@@ -121,9 +123,10 @@ public final class AccountPace extends AsyncProcessorSupport {
         boolean first;
         double before;
         synchronized (this) {
-            first = now - lastThrottled > QUIET_MS && perMinute >= configuredPerMinute;
+            first = !slowed;
+            slowed = true;
             before = perMinute;
-            lastThrottled = now;
+            lastChange = now;
             throttledCount++;
             if (statedPerMinute != null && statedPerMinute > 0) {
                 perMinute = Math.min(perMinute, statedPerMinute);
@@ -151,15 +154,14 @@ public final class AccountPace extends AsyncProcessorSupport {
 
     /** After a quiet minute the pace climbs back, half again per quiet minute, up to the configured rate. */
     private void climb(long now) {
-        if (perMinute >= configuredPerMinute || now - lastThrottled < QUIET_MS) {
+        if (!slowed || now - lastChange < QUIET_MS) {
             return;
         }
         perMinute = Math.min(configuredPerMinute, perMinute * 1.5);
-        lastThrottled = now - 1;
+        lastChange = now;
         if (perMinute >= configuredPerMinute) {
+            slowed = false;
             burst = configuredBurst;
-            // the next throttle is news again
-            lastThrottled = Long.MIN_VALUE / 2;
             LOG.info("{}: no 429 for a minute; back to {} per minute", name, configuredPerMinute);
         } else {
             LOG.debug("{}: no 429 for a minute; pacing to {} per minute", name, rounded(perMinute));
