@@ -101,7 +101,11 @@ public final class ScenePipelineApp {
                 }
             }
             PipelineSettings settings = PipelineSettings.from(props::get);
-            if (cli.once() && ClusterSettings.from(props::get, settings.folders().work()) != null) {
+            boolean cluster = ClusterSettings.from(props::get, settings.folders().work()) != null;
+            if (cluster) {
+                props.set("camel.main.routes-include-pattern", ClusterSettings.routes(props.get("camel.main.routes-include-pattern")));
+            }
+            if (cli.once() && cluster) {
                 // a node cannot tell when the cluster's queue is done: it would stop with plans still in flight elsewhere
                 throw new StartupException("--once is for the single-process mode; in cluster mode (pipeline.cluster.broker-url"
                         + " and pipeline.journal.jdbc-url set) a node runs until it is stopped");

@@ -32,6 +32,22 @@ public record ClusterSettings(String brokerUrl, String brokerUser, String broker
                               String jdbcUrl, String jdbcUser, String jdbcPassword, Path artifacts,
                               Duration lease, Duration outageTimeout, String node) {
 
+    static final String ROUTES = "classpath:routes/cluster.camel.yaml";
+    private static final String SINGLE_PROCESS_INTAKE = "classpath:routes/inbox.camel.yaml";
+
+    /**
+     * The route files of cluster mode, from those of the single-process mode ({@code camel.main.routes-include-pattern}):
+     * the cluster's intake (shared inbox, plans queue) in place of the single-process inbox. The mode chooses its routes
+     * before they load; none is loaded to be removed after.
+     */
+    public static String routes(String singleProcess) {
+        if (!singleProcess.contains(SINGLE_PROCESS_INTAKE)) {
+            throw new SettingsException("camel.main.routes-include-pattern: must list " + SINGLE_PROCESS_INTAKE + ", got " + singleProcess);
+        }
+        return singleProcess.replace(SINGLE_PROCESS_INTAKE, ROUTES);
+    }
+
+
     /** The settings, or null in the single-process mode (neither URL set). */
     public static ClusterSettings from(Function<String, String> lookup, Path work) {
         String broker = blankToNull(lookup.apply("pipeline.cluster.broker-url"));

@@ -18,11 +18,9 @@ import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Duration;
@@ -37,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 final class ClusterWiring {
 
     /** The cluster routes, loaded only in cluster mode. */
-    static final String ROUTES = "classpath:routes/cluster.camel.yaml";
 
     private ClusterWiring() {
     }
@@ -109,19 +106,6 @@ final class ClusterWiring {
                     dataSource.close();
                 }
             });
-            // the single-process inbox route is not started, then removed: a stopped route would keep readiness down
-            context.setAutoStartupExcludePattern("inbox");
-            context.addStartupListener(new StartupListener() {
-                @Override
-                public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
-                }
-
-                @Override
-                public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
-                    started.removeRoute("inbox");
-                }
-            });
-            PluginHelper.getRoutesLoader(context).loadRoutes(PluginHelper.getResourceLoader(context).resolveResource(ROUTES));
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up cluster mode: " + e.getMessage(), e);
         }
