@@ -24,6 +24,8 @@ import java.util.function.ToLongFunction;
 public final class PredictionWaits extends AsyncProcessorSupport {
 
     private static final long KEEP_MS = 10 * 60_000;
+    /** Early webhooks kept at most (beyond, the next poll finds the prediction as the webhook would have told). */
+    private static final int MAX_EARLY = 10_000;
 
     private final ToLongFunction<Exchange> delay;
     private final ScheduledExecutorService timer;
@@ -89,7 +91,9 @@ public final class PredictionWaits extends AsyncProcessorSupport {
         }
         long now = System.currentTimeMillis();
         early.values().removeIf(e -> now - e.at() > KEEP_MS);
-        early.put(id, new Early(prediction, now));
+        if (early.size() < MAX_EARLY) {
+            early.put(id, new Early(prediction, now));
+        }
     }
 
     private void wake(String id, Waiter w, JsonNode prediction) {

@@ -4,6 +4,7 @@ import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.StandardWebhook;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,6 +124,11 @@ public final class ReplicateWebhooks {
         if (predictionId == null || status == null) {
             refused(Outcome.MALFORMED);
             return Outcome.MALFORMED;
+        }
+        if (prediction instanceof ObjectNode kept) {
+            // what the step reads (status, output, error, metrics); Replicate echoes the input, data: URIs and all
+            kept.remove("input");
+            kept.remove("logs");
         }
         waits.arrived(predictionId, prediction);
         return Outcome.TAKEN;
