@@ -51,7 +51,6 @@ public final class AccountPace extends AsyncProcessorSupport {
     /** The pace is halved at most once per reset the account names (many calls answered 429 at once are one signal). */
     private long nextDecrease;
     private long throttledCount;
-    private long waitedMs;
 
     /**
      * @param name       for log lines ({@code Replicate creates})
@@ -97,13 +96,7 @@ public final class AccountPace extends AsyncProcessorSupport {
             interval = interval();
             b = burst;
         }
-        long wait = ledger.shared() ? ledger.pace(key, interval, b) : local(now, interval, b);
-        if (wait > 0) {
-            synchronized (this) {
-                waitedMs += wait;
-            }
-        }
-        return wait;
+        return ledger.shared() ? ledger.pace(key, interval, b) : local(now, interval, b);
     }
 
     private synchronized long local(long now, long interval, int b) {
@@ -177,22 +170,9 @@ public final class AccountPace extends AsyncProcessorSupport {
         return perMinute;
     }
 
-    public int configuredPerMinute() {
-        return configuredPerMinute;
-    }
-
     /** 429s seen so far. */
     public synchronized long throttledCount() {
         return throttledCount;
-    }
-
-    /** Time callers spent waiting for their turn, in all (ms). */
-    public synchronized long waitedMs() {
-        return waitedMs;
-    }
-
-    public String name() {
-        return name;
     }
 
     private static long rounded(double perMinute) {

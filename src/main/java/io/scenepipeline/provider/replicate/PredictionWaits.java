@@ -111,9 +111,4 @@ public final class PredictionWaits extends AsyncProcessorSupport {
         }
         continuations.execute(() -> w.callback.done(false));
     }
-
-    /** Steps waiting for their next poll or webhook right now. */
-    public int waitingCount() {
-        return waiting.size();
-    }
 }
