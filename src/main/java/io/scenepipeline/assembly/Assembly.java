@@ -143,7 +143,7 @@ public final class Assembly {
             }
             AtomicFiles.move(out, target);
             long tookMs = (System.nanoTime() - started) / 1_000_000;
-            journal.record(key, "assembly", "ffmpeg", null, target, null, null, null, 1, tookMs);
+            journal.record(io.scenepipeline.state.FinishedStep.local(key, "assembly", "ffmpeg", 1, tookMs), target);
             run.assembly(result(seconds, pip, false, tookMs), FILE);
             LOG.info("plan={} {} Assembly: {} ({} s of video, {} scenes{}) in {} s", run.planId(), stage(), FILE, FfmpegCommand.format(seconds), parts.size(),
                     pip ? ", face_rig picture-in-picture" : "", FfmpegCommand.format(tookMs / 1000.0));

@@ -80,6 +80,10 @@ final class ClusterWiring {
         }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
 
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(cluster.brokerUrl(), cluster.brokerUser(), cluster.brokerPassword());
+        if (!cluster.brokerUrl().contains("consumerWindowSize")) {
+            // no plan waits in a busy (or frozen) node's client buffer: a node is handed a plan only when it takes one
+            broker.setConsumerWindowSize(0);
+        }
         context.addComponent("jms", JmsComponent.jmsComponent(broker));
 
         Registry registry = context.getRegistry();

@@ -90,7 +90,14 @@ public final class PlanIntake {
     /** Reads and validates the picked-up file; the body becomes the list of scenes to split. */
     public void intake(Exchange exchange) throws IOException {
         Path file = inflightFile(exchange);
-        start(exchange, fileName(exchange), PlanFile.read(file, fileName(exchange), maxPlanBytes), file.getFileName().toString());
+        byte[] bytes = PlanFile.read(file, fileName(exchange), maxPlanBytes);
+        // the run: this file as dropped (a restart after a crash resumes the same run; a moved file keeps its time)
+        start(exchange, fileName(exchange), bytes, file.getFileName().toString(), runId(bytes, fileName(exchange), file));
+    }
+
+    /** A plan run's id: the content's SHA-256, the file's name and its time (in cluster mode the broker's duplicate id). */
+    private static String runId(byte[] bytes, String fileName, Path file) throws IOException {
+        return StepKeys.sha256(bytes) + ":" + fileName + ":" + Files.getLastModifiedTime(file).toMillis();
     }
 
     /**
@@ -107,7 +114,7 @@ public final class PlanIntake {
         ScenePlan plan = parser.parse(bytes, fileName);
         Message out = exchange.getIn();
         out.setHeader(GROUP, plan.planId());
-        out.setHeader(DUPLICATE_ID, StepKeys.sha256(bytes) + ":" + fileName + ":" + Files.getLastModifiedTime(file).toMillis());
+        out.setHeader(DUPLICATE_ID, runId(bytes, fileName, file));
         out.setHeader(FILE, fileName);
         out.setBody(bytes);
         exchange.setProperty(QUEUED, "plan=" + plan.planId() + " Queued for the cluster: " + fileName + " (" + plan.scenes().size() + " scenes)");
@@ -124,19 +131,10 @@ public final class PlanIntake {
         String fileName = exchange.getIn().getHeader(FILE, String.class);
         exchange.getIn().setHeader(Exchange.FILE_NAME_ONLY, fileName);
         String runId = exchange.getIn().getHeader(DUPLICATE_ID, String.class);
-        Optional<String> decided = runId == null ? Optional.empty() : journal.outcome(runId);
-        if (decided.isPresent()) {
-            // a late delivery (this node stood still while another finished the run): nothing to do, the message is taken
-            LOG.info("plan={} Already ended ({}): this late delivery of {} is dropped", exchange.getIn().getHeader(GROUP),
-                    decided.get(), fileName);
-            exchange.setRouteStop(true);
-            return;
-        }
-        start(exchange, fileName, exchange.getIn().getBody(byte[].class), QUEUED_PREFIX + exchange.getIn().getMessageId());
-        Steps.run(exchange).runId(runId);
+        start(exchange, fileName, exchange.getIn().getBody(byte[].class), QUEUED_PREFIX + exchange.getIn().getMessageId(), runId);
     }
 
-    private void start(Exchange exchange, String fileName, byte[] bytes, String inflightName) throws IOException {
+    private void start(Exchange exchange, String fileName, byte[] bytes, String inflightName, String runId) throws IOException {
         exchange.setProperty(Steps.PLAN_BYTES, bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
         if (inFlight.containsValue(plan.planId())) {
@@ -147,10 +145,21 @@ public final class PlanIntake {
         // its lease loses it to the node the broker handed it to (the file journal has one process: nothing to take)
         String planKey = StepKeys.planKey(plan.planId());
         journal.claim(planKey);
+        // asked once the plan is this node's: a node that held it (until it ended it) has released it by now
+        Optional<String> decided = runId == null ? Optional.empty() : journal.outcome(runId);
+        if (decided.isPresent()) {
+            // a late delivery (this node stood still, or lost the broker, while another ended the run): nothing to do
+            journal.release(planKey);
+            LOG.info("plan={} Already ended ({}): this late delivery of {} is dropped", plan.planId(), decided.get(), fileName);
+            exchange.setRouteStop(true);
+            return;
+        }
         Path staging = AtomicFiles.inside(work.resolve("staging"),
                 Path.of(plan.planId() + "-" + STAMP.format(Instant.now())));
         Files.createDirectories(staging);
-        exchange.setProperty(PlanRun.PROPERTY, new PlanRun(plan, fileName, staging));
+        PlanRun run = new PlanRun(plan, fileName, staging);
+        run.runId(runId);
+        exchange.setProperty(PlanRun.PROPERTY, run);
         metrics.planStarted();
         inFlight.put(inflightName, plan.planId());
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {

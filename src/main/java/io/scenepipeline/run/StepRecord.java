@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.scenepipeline.state.FinishedStep;
+import io.scenepipeline.state.StepEntry;
 
 /** One provider step of one scene, as it appears in the manifest. Updated by the routes while it runs. */
 @JsonPropertyOrder({"step", "provider", "model", "prediction_id", "request_id", "attempts", "duration_ms", "reused", "cost_usd", "canceled_prediction"})
@@ -98,6 +100,11 @@ public final class StepRecord {
         this.costUsd = usd;
     }
 
+    /** The call this step was counted for is not billed after all (its prediction failed or was canceled). */
+    public void uncharged() {
+        this.costUsd = null;
+    }
+
     /** Whether the budget has counted this step's call already (its retries are not counted again). */
     @JsonIgnore
     public boolean costCommitted() {
@@ -148,6 +155,27 @@ public final class StepRecord {
 
     public void finish() {
         durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** What the journal keeps of this finished step, paid for by the plan run {@code runId} (or null). */
+    public FinishedStep journaled(String runId, String outputUrl) {
+        return new FinishedStep(key, step, provider, model, predictionId, requestId, outputUrl, attempts,
+                durationMs == null ? 0 : durationMs, costUsd, runId);
+    }
+
+    /**
+     * The journal holds this step as paid for by this very plan run (on a node that died or stopped, or before this
+     * process crashed): it is this run's step, with what it cost, not one reused from an earlier run.
+     */
+    public void paidEarlier(StepEntry entry) {
+        this.attempts = entry.attempts();
+        this.predictionId = entry.predictionId();
+        this.requestId = entry.requestId();
+        this.durationMs = entry.durationMs();
+        if (entry.costUsd() != null) {
+            this.costUsd = entry.costUsd();
+        }
+        this.outputSha256 = entry.sha256();
     }
 
     /** Another node took this step over and finished it: this run neither finished it nor counts what it cost. */

@@ -84,12 +84,16 @@ public final class Steps {
             if (target != null) {
                 journal.restore(entry.get(), AtomicFiles.inside(run(exchange).stagingDir(), Path.of(target)));
             }
-            record.markReused(entry.get().predictionId(), entry.get().requestId());
-            if (PAID.contains(record.provider())) {
-                record.costUsd(0);
+            if (entry.get().paidBy(run(exchange).runId())) {
+                record.paidEarlier(entry.get());
+            } else {
+                record.markReused(entry.get().predictionId(), entry.get().requestId());
+                if (PAID.contains(record.provider())) {
+                    record.costUsd(0);
+                }
+                record.outputSha256(entry.get().sha256());
+                record.finish();
             }
-            record.outputSha256(entry.get().sha256());
-            record.finish();
             exchange.setProperty(REUSED, true);
         }
         return entry;
@@ -99,8 +103,7 @@ public final class Steps {
     public static StepEntry complete(Exchange exchange, StepJournal journal, Path output, String outputUrl) throws IOException {
         StepRecord record = current(exchange);
         record.finish();
-        StepEntry entry = journaled(record, () -> journal.record(record.key(), record.step(), record.provider(), record.model(),
-                output, record.predictionId(), record.requestId(), outputUrl, record.attempts(), record.durationMs()));
+        StepEntry entry = journaled(record, () -> journal.record(record.journaled(run(exchange).runId(), outputUrl), output));
         record.outputSha256(entry.sha256());
         return entry;
     }
@@ -120,8 +123,7 @@ public final class Steps {
     public static StepEntry complete(Exchange exchange, StepJournal journal, byte[] output, String extension) throws IOException {
         StepRecord record = current(exchange);
         record.finish();
-        return journaled(record, () -> journal.record(record.key(), record.step(), record.provider(), record.model(), output,
-                extension, record.requestId(), record.attempts(), record.durationMs()));
+        return journaled(record, () -> journal.record(record.journaled(run(exchange).runId(), null), output, extension));
     }
 
     /** What a journal's record call does. */

@@ -29,6 +29,7 @@ final class ElevenLabsSimulator {
     private final Faults faults;
     private final SimulatorSettings settings;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> spoken = new ConcurrentHashMap<>();
 
     private final java.util.function.Supplier<SimAccount.Limits> account;
 
@@ -36,6 +37,13 @@ final class ElevenLabsSimulator {
         this.account = account;
         this.faults = faults;
         this.settings = settings;
+    }
+
+    /** Narrations answered with audio (what the account is billed for), by their text without triggers. */
+    Map<String, Integer> spokenByText() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        spoken.forEach((k, v) -> out.put(k, v.get()));
+        return out;
     }
 
     Map<String, Integer> counts() {
@@ -117,6 +125,7 @@ final class ElevenLabsSimulator {
         req.exchange.getResponseHeaders().set("request-id", HexFormat.of().formatHex(randomBytes()));
         req.exchange.getResponseHeaders().set("character-cost", String.valueOf(text.length()));
         req.send(200, contentType, audio);
+        spoken.computeIfAbsent(Faults.clean(text), k -> new AtomicInteger()).incrementAndGet();
     }
 
     private static void fault(SimRequest req, int status) throws IOException {

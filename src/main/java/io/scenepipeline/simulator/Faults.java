@@ -25,7 +25,7 @@ final class Faults {
     private static final Pattern TRIGGER = Pattern.compile("\\[sim:([a-z]+)-(e005|[a-z]+|\\d{3})(?:x(\\d+))?]");
     private static final String[] RANDOM = {"503", "500", "502", "429", "disconnect"};
 
-    private final double rate;
+    private volatile double rate;
     private final long stallMs;
     private final Map<String, AtomicInteger> used = new ConcurrentHashMap<>();
     private final Map<String, String> textOfMedia = new ConcurrentHashMap<>();
@@ -33,6 +33,15 @@ final class Faults {
     Faults(double rate, long stallMs) {
         this.rate = rate;
         this.stallMs = stallMs;
+    }
+
+    /** Changes the share of requests that fail at random (a fault burst, and its end, while the simulator runs). */
+    void rate(double share) {
+        this.rate = Math.max(0, Math.min(1, share));
+    }
+
+    double rate() {
+        return rate;
     }
 
     /**

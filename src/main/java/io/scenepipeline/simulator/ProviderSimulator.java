@@ -171,7 +171,14 @@ public final class ProviderSimulator implements AutoCloseable {
             }
             if (req.path.equals("/_simulator/requests")) {
                 req.json(200, Map.of("requests", requestCounts(), "creates_by_input", replicate.createsByInput(),
-                        "facerig_servers", facerigCounts(), "max_in_flight", inFlight.most(), "throttled", throttledCounts()));
+                        "facerig_servers", facerigCounts(), "max_in_flight", inFlight.most(), "throttled", throttledCounts(),
+                        "spoken_by_text", elevenLabs.spokenByText(), "fault_rate", faults.rate()));
+                return;
+            }
+            if (req.path.equals("/_simulator/fault-rate") && req.method.equals("POST")) {
+                // a fault burst from a test or a campaign: POST /_simulator/fault-rate?rate=0.3, and rate=0 to end it
+                faults.rate(Double.parseDouble(req.query.getOrDefault("rate", "0")));
+                req.json(200, Map.of("fault_rate", faults.rate()));
                 return;
             }
             String kind = req.path.startsWith("/v1/text-to-speech/") ? "elevenlabs"

@@ -19,17 +19,13 @@ public abstract class ArtifactJournal implements StepJournal {
     protected abstract StepEntry write(StepEntry entry) throws IOException;
 
     @Override
-    public final StepEntry record(String key, String step, String provider, String model, Path output, String predictionId,
-                                  String requestId, String outputUrl, int attempts, long durationMs) throws IOException {
-        return write(StepEntry.of(key, step, provider, model, artifacts.store(output), predictionId, requestId, outputUrl,
-                attempts, durationMs));
+    public final StepEntry record(FinishedStep done, Path output) throws IOException {
+        return write(StepEntry.of(done, artifacts.store(output)));
     }
 
     @Override
-    public final StepEntry record(String key, String step, String provider, String model, byte[] output, String extension,
-                                  String requestId, int attempts, long durationMs) throws IOException {
-        return write(StepEntry.of(key, step, provider, model, artifacts.store(output, extension), null, requestId, null,
-                attempts, durationMs));
+    public final StepEntry record(FinishedStep done, byte[] output, String extension) throws IOException {
+        return write(StepEntry.of(done, artifacts.store(output, extension)));
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.time.Instant;
  * @param attempts     attempts it took
  * @param durationMs   how long it took
  * @param finishedAt   when it finished (ISO-8601)
+ * @param costUsd      what the call cost, by the price table (null: a free step, or an entry older than this field)
+ * @param runId        the plan run that paid for it (cluster mode: the delivery of the dropped file), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepEntry(
@@ -36,12 +38,19 @@ public record StepEntry(
         @JsonProperty("output_url") String outputUrl,
         @JsonProperty("attempts") int attempts,
         @JsonProperty("duration_ms") long durationMs,
-        @JsonProperty("finished_at") String finishedAt) {
+        @JsonProperty("finished_at") String finishedAt,
+        @JsonProperty("cost_usd") Double costUsd,
+        @JsonProperty("run_id") String runId) {
 
     /** A step finished now, with its output kept in the artifact store. */
-    public static StepEntry of(String key, String step, String provider, String model, ArtifactStore.Stored artifact,
-                               String predictionId, String requestId, String outputUrl, int attempts, long durationMs) {
-        return new StepEntry(key, step, provider, model, artifact.name(), artifact.sha256(), artifact.size(), predictionId,
-                requestId, outputUrl, attempts, durationMs, Instant.now().toString());
+    public static StepEntry of(FinishedStep done, ArtifactStore.Stored artifact) {
+        return new StepEntry(done.key(), done.step(), done.provider(), done.model(), artifact.name(), artifact.sha256(),
+                artifact.size(), done.predictionId(), done.requestId(), done.outputUrl(), done.attempts(), done.durationMs(),
+                Instant.now().toString(), done.costUsd(), done.runId());
+    }
+
+    /** True when the plan run {@code runId} (non-null) paid for this step itself: on another node, or before a crash. */
+    public boolean paidBy(String runId) {
+        return runId != null && runId.equals(this.runId);
     }
 }

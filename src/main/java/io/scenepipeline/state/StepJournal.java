@@ -18,12 +18,10 @@ public interface StepJournal {
     Optional<StepEntry> find(String key);
 
     /** Keeps {@code output} as the artifact of a finished step and writes the entry; returns the entry. */
-    StepEntry record(String key, String step, String provider, String model, Path output, String predictionId,
-                     String requestId, String outputUrl, int attempts, long durationMs) throws IOException;
+    StepEntry record(FinishedStep done, Path output) throws IOException;
 
-    /** As {@link #record}, for an output that is not a file of the plan (e.g. a face_rig timeline as JSON). */
-    StepEntry record(String key, String step, String provider, String model, byte[] output, String extension,
-                     String requestId, int attempts, long durationMs) throws IOException;
+    /** As {@link #record(FinishedStep, Path)}, for an output that is not a file of the plan (e.g. a face_rig timeline as JSON). */
+    StepEntry record(FinishedStep done, byte[] output, String extension) throws IOException;
 
     /** Puts a finished step's artifact at {@code target} (a hard link where possible, else a copy). */
     void restore(StepEntry entry, Path target) throws IOException;

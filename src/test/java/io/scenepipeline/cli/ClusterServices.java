@@ -63,7 +63,7 @@ public final class ClusterServices {
     }
 
     /** Runs a query in this test's schema; returns the first column of the first row. */
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(JDBC_URL + "?currentSchema=" + schema, JDBC_USER, JDBC_PASSWORD);
              Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
             rs.next();

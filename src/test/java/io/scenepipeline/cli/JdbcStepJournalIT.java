@@ -1,5 +1,6 @@
 package io.scenepipeline.cli;
 
+import io.scenepipeline.state.FinishedStep;
 import io.scenepipeline.state.ClaimLostException;
 import io.scenepipeline.state.PendingPrediction;
 import io.scenepipeline.state.jdbc.Database;
@@ -77,7 +78,7 @@ class JdbcStepJournalIT {
         JdbcStepJournal stale = node("stale", Duration.ofMillis(300));
         JdbcStepJournal fresh = node("fresh", Duration.ofSeconds(30));
         stale.claim(KEY);
-        stale.pending(new PendingPrediction(KEY, 1L, "p-1", 2L));
+        stale.pending(new PendingPrediction(KEY, 1L, "p-1", 2L, null));
 
         // the stale node stands still: no renewal; once its lease has run out the other node takes the step over
         await().atMost(Duration.ofSeconds(10)).until(() -> services.count(
@@ -89,12 +90,12 @@ class JdbcStepJournalIT {
 
         assertThatThrownBy(() -> stale.checkClaim(KEY)).isInstanceOf(ClaimLostException.class);
         Path output = Files.writeString(artifacts.resolveSibling(artifacts.getFileName() + "-out.png"), "stale image");
-        assertThatThrownBy(() -> stale.record(KEY, "text-to-image", "replicate", "m", output, "p-1", null, null, 1, 1))
+        assertThatThrownBy(() -> stale.record(new FinishedStep(KEY, "text-to-image", "replicate", "m", "p-1", null, null, 1, 1, null, null), output))
                 .isInstanceOf(ClaimLostException.class).hasMessageContaining("node fresh took this step over (epoch 2");
         assertThat(fresh.find(KEY)).as("nothing recorded by the stale node").isEmpty();
 
         fresh.checkClaim(KEY);
-        fresh.record(KEY, "text-to-image", "replicate", "m", output, "p-1", null, null, 1, 1);
+        fresh.record(new FinishedStep(KEY, "text-to-image", "replicate", "m", "p-1", null, null, 1, 1, null, null), output);
         assertThat(stale.find(KEY)).hasValueSatisfying(e -> assertThat(e.predictionId()).isEqualTo("p-1"));
         assertThat(services.count("SELECT count(*) FROM journal_claims")).as("released with the record").isZero();
         assertThat(services.count("SELECT count(*) FROM journal_predictions")).isZero();
@@ -102,7 +103,7 @@ class JdbcStepJournalIT {
         // the stale node's poll of the same prediction ends after the other node recorded it: its entry stays
         String recorded = fresh.find(KEY).orElseThrow().sha256();
         Path late = Files.writeString(artifacts.resolveSibling(artifacts.getFileName() + "-late.png"), "late stale image");
-        assertThatThrownBy(() -> stale.record(KEY, "text-to-image", "replicate", "m", late, "p-1", null, null, 1, 1))
+        assertThatThrownBy(() -> stale.record(new FinishedStep(KEY, "text-to-image", "replicate", "m", "p-1", null, null, 1, 1, null, null), late))
                 .isInstanceOf(ClaimLostException.class).hasMessageContaining("finished it");
         assertThat(fresh.find(KEY)).hasValueSatisfying(e -> assertThat(e.sha256()).isEqualTo(recorded));
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay on a loopback port to a server, that a test can cut (every connection reset, new ones refused) and
  * mend (the same port again): a database or broker gone from the network, as its clients see it.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final String host;
     private final int targetPort;
@@ -22,7 +22,7 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
 
-    TcpProxy(String host, int targetPort) throws IOException {
+    public TcpProxy(String host, int targetPort) throws IOException {
         this.host = host;
         this.targetPort = targetPort;
         this.listener = bind(0);
@@ -30,12 +30,12 @@ final class TcpProxy implements AutoCloseable {
         accept(listener);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Resets every connection and refuses new ones. */
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         listener.close();
         for (Socket s : open) {
             try {
@@ -48,8 +48,11 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
-    /** Accepts connections on the same port again. */
-    synchronized void mend() throws IOException {
+    /** Accepts connections on the same port again (nothing to do when it was not cut). */
+    public synchronized void mend() throws IOException {
+        if (!listener.isClosed()) {
+            return;
+        }
         listener = bind(port);
         accept(listener);
     }

@@ -28,6 +28,10 @@ final class PredictionCall {
     String id;
     /** The prediction was journaled by an earlier run (Replicate may no longer know it). */
     boolean resumed;
+    /** Another plan run created the prediction and counts what it costs (this run resumed it for free). */
+    boolean paidByAnotherRun;
+    /** What the prediction will likely cost, by the price table: counted from its create until its real price is known. */
+    double estimateUsd;
     /** Epoch ms past which it is given up on ({@code replicate.prediction-timeout}). */
     long deadline;
     /** Epoch ms of a create that got no usable answer: before creating again, look for what it made. */

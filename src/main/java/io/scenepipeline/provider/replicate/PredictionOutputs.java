@@ -116,8 +116,8 @@ public final class PredictionOutputs {
         }
         Object clip = result.duration().get("clip");
         PredictionCall call = PredictionCall.of(exchange);
-        Steps.current(exchange).costUsd(prices.replicate(call.model.modelName(), call.prediction, clip instanceof Number n ? n.doubleValue() : 0,
-                settings.videoResolution()));
+        Steps.current(exchange).costUsd(call.paidByAnotherRun ? 0 : prices.replicate(call.model.modelName(), call.prediction,
+                clip instanceof Number n ? n.doubleValue() : 0, settings.videoResolution()));
         Steps.complete(exchange, journal, file, url);
     }
 

@@ -122,12 +122,18 @@ public final class ReplicateSteps {
         PredictionCall call = new PredictionCall(model, input, target);
         call.on(exchange);
         StepRecord step = Steps.current(exchange);
+        Object clip = Steps.sceneResult(exchange).duration().get("clip");
+        call.estimateUsd = prices.estimateReplicate(model.modelName(),
+                target.startsWith("clips/") && clip instanceof Number n ? n.doubleValue() : 0, settings.videoResolution());
         journal.pending(step.key()).ifPresent(p -> {
             if (p.predictionId() != null && p.createdAt() != null
                     && System.currentTimeMillis() - p.createdAt() < RETENTION.toMillis()) {
                 call.started(p.predictionId(), p.createdAt() + settings.predictionTimeoutMs());
                 call.resumed = true;
+                // the run that created it counts it: this one, on a node that died or before a crash, or an earlier one
+                call.paidByAnotherRun = p.runId() == null || !p.runId().equals(Steps.run(exchange).runId());
                 step.predictionId(p.predictionId());
+                step.costUsd(call.paidByAnotherRun ? 0 : call.estimateUsd);
                 LOG.info("{} Resuming prediction {} started by an earlier run", Steps.context(exchange), p.predictionId());
             } else if (p.predictionId() == null && System.currentTimeMillis() - p.createStartedAt() < RETENTION.toMillis()) {
                 call.unansweredSince = p.createStartedAt();
@@ -149,15 +155,12 @@ public final class ReplicateSteps {
         PredictionCall call = PredictionCall.of(exchange);
         ReplicateModel model = call.model;
         // pipeline.max-cost-per-plan: the create is not sent when its price would pass the budget
-        Object clip = Steps.sceneResult(exchange).duration().get("clip");
-        double seconds = call.target.startsWith("clips/") && clip instanceof Number n ? n.doubleValue() : 0;
-        budget.allow(Steps.run(exchange), Steps.current(exchange),
-                prices.estimateReplicate(model.modelName(), seconds, settings.videoResolution()));
+        budget.allow(Steps.run(exchange), Steps.current(exchange), call.estimateUsd);
         // cluster mode: this node still holds the step (it was not handed on while this node stood still)
         journal.checkClaim(Steps.current(exchange).key());
         long since = System.currentTimeMillis();
         call.unansweredSince = since;
-        journal.pending(new PendingPrediction(Steps.current(exchange).key(), since, null, null));
+        journal.pending(PendingPrediction.sending(Steps.current(exchange).key(), since, Steps.run(exchange).runId()));
         Map<String, Object> body = model.createBody(call.input);
         if (settings.webhooks().url() != null) {
             // Replicate tells us when it is done: the step is woken by the webhook instead of polling
@@ -232,7 +235,10 @@ public final class ReplicateSteps {
         call.started(id, now + settings.predictionTimeoutMs());
         StepRecord step = Steps.current(exchange);
         step.predictionId(id);
-        journal.pending(new PendingPrediction(step.key(), since == null ? now : since, id, now));
+        // billed from now on, whatever becomes of this run: counted at its estimate until its real price is known
+        call.paidByAnotherRun = false;
+        step.costUsd(call.estimateUsd);
+        journal.pending(new PendingPrediction(step.key(), since == null ? now : since, id, now, Steps.run(exchange).runId()));
         accept(call, prediction);
     }
 
@@ -249,6 +255,8 @@ public final class ReplicateSteps {
     /** The step's prediction is done with: the next attempt creates a new one. */
     void forget(Exchange exchange) throws IOException {
         PredictionCall.of(exchange).forget();
+        // a prediction that failed or was canceled made no output: a model billed by its output does not bill it
+        Steps.current(exchange).uncharged();
         journal.forgetPending(Steps.current(exchange).key());
     }
 
