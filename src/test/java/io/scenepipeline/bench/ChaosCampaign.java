@@ -76,8 +76,10 @@ public final class ChaosCampaign implements AutoCloseable {
         Path root = Path.of("target", "bench", "chaos").toAbsolutePath();
         io.scenepipeline.support.AtomicFiles.deleteTree(root);
         ChaosChecks.Result result;
+        long seed = System.nanoTime();
+        System.out.printf("chaos campaign: %d minutes, seed %d%s%n", minutes, seed, real ? ", real restarts" : "");
         try (ChaosCampaign campaign = new ChaosCampaign(root, new Settings(Duration.ofMinutes(minutes), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), List.of(), System.nanoTime(), real))) {
+                Duration.ofSeconds(10), List.of(), seed, real))) {
             result = campaign.run();
         }
         System.out.print(result.table());

@@ -101,6 +101,9 @@ final class ChaosNodes implements AutoCloseable {
     }
 
     void signal(Node node, String signal) throws IOException, InterruptedException {
+        if (signal.equals("KILL") || signal.equals("TERM")) {
+            node.management = null; // going: its port closes before its process ends, and that is no slow answer
+        }
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + signal + " " + node.process.pid() + " failed");

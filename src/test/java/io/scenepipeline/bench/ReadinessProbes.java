@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Kubernetes-like readiness probe on every node that is running and awake, twice a second with a 3 s timeout: how
- * many answered, how many were 503, the slowest answer, and every answer slower than a second. A node's first 15 s
- * after a start are left out (a fresh JVM compiles its code).
+ * many answered, how many were 503, the slowest answer, every answer slower than a second, and every probe that got no
+ * answer. A node's first 15 s after a start are left out (a fresh JVM compiles its code).
  */
 final class ReadinessProbes implements AutoCloseable {
 
@@ -27,6 +27,7 @@ final class ReadinessProbes implements AutoCloseable {
     final AtomicInteger down = new AtomicInteger();
     final AtomicLong slowestMs = new AtomicLong();
     final List<String> slow = new CopyOnWriteArrayList<>();
+    final List<String> unanswered = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
     private Thread thread;
 
@@ -69,8 +70,10 @@ final class ReadinessProbes implements AutoCloseable {
             down.incrementAndGet();
         }
         slowestMs.accumulateAndGet(ms, Math::max);
-        if (ms > SLOW.toMillis() || status == -1) {
-            slow.add(Instant.now() + " " + node.name() + " answered " + (status == -1 ? "nothing" : status) + " in " + ms + " ms");
+        if (status == -1) {
+            unanswered.add(Instant.now() + " " + node.name() + " answered nothing within " + ms + " ms");
+        } else if (ms > SLOW.toMillis()) {
+            slow.add(Instant.now() + " " + node.name() + " answered " + status + " in " + ms + " ms");
         }
     }
 
