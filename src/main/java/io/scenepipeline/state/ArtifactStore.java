@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,11 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The journal's media: each finished step's output as {@code <sha256><ext>} in one folder ({@code pipeline.work/journal/artifacts},
  * or {@code pipeline.artifacts}, shared by the nodes of a cluster). A file is written to a temporary name and renamed,
- * so a name that exists is whole; the same content is stored once.
+ * so a name that exists is whole; the same content is stored once. Nothing read from an entry is trusted: a name that
+ * is not {@code <sha256><ext>} of the entry's own hash (a path, a link, another file) is a damaged entry. Outputs and
+ * artifacts are independent copies, so that editing a delivered file cannot damage the journal, nor the other way round.
  */
 public final class ArtifactStore {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    /** An artifact's name: the content's SHA-256 and the output's extension, nothing else (no folder, no dots). */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[0-9a-f]{64}(\\.[A-Za-z0-9]{1,10})?");
 
     private final Path folder;
 
@@ -51,19 +54,19 @@ public final class ArtifactStore {
     public record Stored(String name, String sha256, long size) {
     }
 
-    /** Keeps {@code output} (a hard link where possible, else a copy); returns its name. */
+    /**
+     * Keeps a copy of {@code output}; returns its name. A file of that name that is not intact (damaged since it was
+     * stored) is replaced by the copy, never kept because its name matches.
+     */
     public Stored store(Path output) throws IOException {
         String sha = hash(output);
         String name = sha + extension(output);
         Path artifact = folder.resolve(name);
-        if (!Files.exists(artifact)) {
+        long size = Files.size(output);
+        if (!Files.exists(artifact, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !intact(name, sha, size)) {
             Path tmp = folder.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
             try {
-                try {
-                    Files.createLink(tmp, output);
-                } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(output, tmp, StandardCopyOption.REPLACE_EXISTING);
-                }
+                Files.copy(output, tmp, StandardCopyOption.REPLACE_EXISTING);
                 AtomicFiles.move(tmp, artifact);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -86,11 +89,11 @@ public final class ArtifactStore {
     /**
      * True when the artifact is there with {@code size} bytes and the content {@code sha256}. Hashing a clip means reading
      * all of it, so an artifact already verified by this process whose size and modification time have not changed
-     * since is trusted (outputs are hard links to artifacts: editing one in place changes its mtime, and it is hashed again).
+     * since is trusted (an artifact edited in place gets a new mtime, and is hashed again).
      */
     public boolean intact(String name, String sha256, long size) throws IOException {
-        Path artifact = folder.resolve(name);
-        if (!Files.isRegularFile(artifact) || Files.size(artifact) != size) {
+        Path artifact = artifact(name, sha256);
+        if (artifact == null || !Files.isRegularFile(artifact, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(artifact) != size) {
             return false;
         }
         String stamp = Files.size(artifact) + ":" + Files.getLastModifiedTime(artifact).toMillis();
@@ -117,6 +120,12 @@ public final class ArtifactStore {
     public Optional<StepEntry> usable(String key, EntryReader reader) {
         try {
             StepEntry entry = reader.read();
+            if (artifact(entry.artifact(), entry.sha256()) == null) {
+                LOG.warn("Journal entry {} ({}) names a file that is not one of the journal's own ({}); the step will run again",
+                        key, io.scenepipeline.support.SafeText.oneLine(entry.step(), 40),
+                        io.scenepipeline.support.SafeText.oneLine(entry.artifact(), 120));
+                return Optional.empty();
+            }
             if (intact(entry.artifact(), entry.sha256(), entry.size())) {
                 return Optional.of(entry);
             }
@@ -127,24 +136,36 @@ public final class ArtifactStore {
         return Optional.empty();
     }
 
-    /** Puts an artifact at {@code target} (a hard link where possible, else a copy). */
+    /** Puts a copy of an artifact at {@code target}. */
     public void restore(String name, Path target) throws IOException {
-        Path artifact = folder.resolve(name);
+        Path artifact = checked(name);
         Files.createDirectories(target.getParent());
-        Files.deleteIfExists(target);
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".restore.tmp");
         try {
-            Files.createLink(target, artifact);
-        } catch (FileAlreadyExistsException e) {
-            throw e;
-        } catch (IOException | UnsupportedOperationException e) {
-            Path tmp = target.resolveSibling("." + target.getFileName() + ".restore.tmp");
-            Files.copy(artifact, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(artifact, tmp, StandardCopyOption.REPLACE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             AtomicFiles.move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
     public byte[] read(String name) throws IOException {
-        return Files.readAllBytes(folder.resolve(name));
+        return Files.readAllBytes(checked(name));
+    }
+
+    /** The artifact called {@code name} for content {@code sha256}, or null when the name is not such an artifact's. */
+    private Path artifact(String name, String sha256) {
+        if (name == null || sha256 == null || !NAME.matcher(name).matches() || !name.startsWith(sha256)) {
+            return null;
+        }
+        return folder.resolve(name);
+    }
+
+    private Path checked(String name) throws IOException {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IOException("not a journal artifact: " + io.scenepipeline.support.SafeText.oneLine(String.valueOf(name), 120));
+        }
+        return folder.resolve(name);
     }
 
     /**

@@ -23,7 +23,7 @@ public interface StepJournal {
     /** As {@link #record(FinishedStep, Path)}, for an output that is not a file of the plan (e.g. a face_rig timeline as JSON). */
     StepEntry record(FinishedStep done, byte[] output, String extension) throws IOException;
 
-    /** Puts a finished step's artifact at {@code target} (a hard link where possible, else a copy). */
+    /** Puts a copy of a finished step's artifact at {@code target} (an independent file: editing one leaves the other). */
     void restore(StepEntry entry, Path target) throws IOException;
 
     byte[] read(StepEntry entry) throws IOException;

@@ -59,6 +59,11 @@ public final class SafeText {
         return text.substring(0, max) + "… (" + (text.length() - max) + " more characters)";
     }
 
+    /** Escaped and capped: one line of at most {@code max} characters (and the note of what was cut). */
+    public static String oneLine(String text, int max) {
+        return cap(escape(text), max);
+    }
+
     /** {@link #cap(String, int)} at {@link #MAX_CHARS}. */
     public static String cap(String text) {
         return cap(text, MAX_CHARS);

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class ChaosNodes implements AutoCloseable {
 
-    static final Path JAR = Path.of("target", "scene-pipeline.jar").toAbsolutePath();
+    /** The packaged jar, or a copy of it ({@code -Dchaos.jar}: a long campaign that outlives a rebuild). */
+    static final Path JAR = Path.of(System.getProperty("chaos.jar", "target/scene-pipeline.jar")).toAbsolutePath();
     private static final Pattern HEALTH = Pattern.compile("Health on (http://[^/]+)/");
 
     /** One node: its folder, its current process, and every line its starts printed. */

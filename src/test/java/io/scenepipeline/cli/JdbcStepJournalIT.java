@@ -126,4 +126,25 @@ class JdbcStepJournalIT {
         assertThat(services.count("SELECT epoch FROM journal_claims")).as("a released step taken afresh").isEqualTo(1);
         second.checkClaim(KEY);
     }
+
+    @Test
+    void should_ignore_a_row_forged_to_point_outside_the_artifacts() throws Exception {
+        JdbcStepJournal journal = node("node-a", Duration.ofSeconds(30));
+        Path output = Files.writeString(artifacts.resolveSibling(artifacts.getFileName() + "-out.wav"), "audio");
+        journal.claim(KEY);
+        io.scenepipeline.state.StepEntry entry = journal.record(new FinishedStep(KEY, "text-to-speech", "elevenlabs", null, null,
+                "req", null, 1, 10, null, null), output);
+        Path secrets = Files.writeString(artifacts.resolveSibling(artifacts.getFileName() + "-application.properties"), "elevenlabs.api-key=secret\n");
+        // someone with rights on the database points the row at another file, with that file's own hash and size
+        String forged = io.scenepipeline.support.Json.MAPPER.writeValueAsString(new io.scenepipeline.state.StepEntry(KEY, entry.step(),
+                entry.provider(), null, "../" + secrets.getFileName(), io.scenepipeline.state.ArtifactStore.hash(secrets),
+                Files.size(secrets), null, "req", null, 1, 10, entry.finishedAt(), null, null));
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement("UPDATE journal_steps SET entry = ? WHERE step_key = ?")) {
+            s.setString(1, forged);
+            s.setString(2, KEY);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(journal.find(KEY)).isEmpty();
+    }
 }

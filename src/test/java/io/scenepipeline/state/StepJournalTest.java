@@ -84,4 +84,61 @@ class StepJournalTest {
         assertThat(pending.predictionId()).isEqualTo("abc");
         assertThat(journal.pending(KEY)).isEmpty();
     }
+
+    @Test
+    void should_ignore_an_entry_forged_to_point_outside_the_journal_and_never_read_that_file() throws Exception {
+        StepJournal journal = new FileStepJournal(dir.resolve("journal"));
+        StepEntry entry = journal.record(new FinishedStep(KEY, "text-to-speech", "elevenlabs", null, null, "req", null, 1, 10, null, null),
+                Files.writeString(dir.resolve("a.wav"), "audio"));
+        Path secrets = Files.writeString(dir.resolve("application.properties"), "replicate.api-token=r8_secret\n");
+        // a forged entry: the key file's own hash and size, so that only where it points gives it away
+        String forged = io.scenepipeline.support.Json.MAPPER.writeValueAsString(new StepEntry(KEY, entry.step(), entry.provider(), null,
+                "../../application.properties", ArtifactStore.hash(secrets), Files.size(secrets), null, "req", null, 1, 10,
+                entry.finishedAt(), null, null));
+        Files.writeString(dir.resolve("journal/steps/" + KEY + ".json"), forged);
+
+        assertThat(journal.find(KEY)).isEmpty();
+        StepEntry named = new StepEntry(KEY, entry.step(), entry.provider(), null, "../../application.properties",
+                ArtifactStore.hash(secrets), Files.size(secrets), null, null, null, 1, 10, entry.finishedAt(), null, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> journal.read(named)).isInstanceOf(java.io.IOException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> journal.restore(named, dir.resolve("out/scene_1.wav")))
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(dir.resolve("out/scene_1.wav")).doesNotExist();
+    }
+
+    @Test
+    void should_replace_a_damaged_file_with_the_output_of_the_step_done_again() throws Exception {
+        StepJournal journal = new FileStepJournal(dir.resolve("journal"));
+        Path out = Files.writeString(dir.resolve("c.png"), "image bytes");
+        StepEntry entry = journal.record(new FinishedStep(KEY, "text-to-image", "replicate", "m", "p1", null, null, 1, 10, null, null), out);
+        Path artifact = dir.resolve("journal/artifacts").resolve(entry.artifact());
+        artifact.toFile().setWritable(true);
+        Files.writeString(artifact, "damaged");
+        assertThat(journal.find(KEY)).isEmpty();
+
+        // the step done again makes the same bytes: the damaged file of that name is replaced, not kept for its name
+        journal.record(new FinishedStep(KEY, "text-to-image", "replicate", "m", "p2", null, null, 1, 10, null, null), out);
+
+        assertThat(artifact).hasContent("image bytes");
+        assertThat(journal.find(KEY)).isPresent();
+    }
+
+    @Test
+    void should_keep_the_journal_whole_when_a_delivered_file_is_edited_and_the_other_way_round() throws Exception {
+        StepJournal journal = new FileStepJournal(dir.resolve("journal"));
+        Path out = Files.writeString(dir.resolve("scene_2.png"), "image bytes");
+        StepEntry entry = journal.record(new FinishedStep(KEY, "text-to-image", "replicate", "m", "p1", null, null, 1, 10, null, null), out);
+        Path delivered = dir.resolve("outbox/plan/images/scene_2.png");
+        journal.restore(entry, delivered);
+
+        Files.writeString(delivered, "edited by the user");
+        assertThat(journal.find(KEY)).as("the journal after the delivered file was edited").isPresent();
+        Files.writeString(out, "edited too");
+        assertThat(journal.find(KEY)).isPresent();
+
+        Path artifact = dir.resolve("journal/artifacts").resolve(entry.artifact());
+        artifact.toFile().setWritable(true);
+        Files.writeString(artifact, "damaged");
+        assertThat(delivered).as("the delivered file after the journal's was damaged").hasContent("edited by the user");
+    }
 }
