@@ -75,6 +75,12 @@ public final class CallDeadline implements HttpClientConfigurer {
                 watch.done();
             } else {
                 watch.expected = entity.getContentLength();
+                if (watch.expected > maxBytes) {
+                    // announced larger than read for this call: refused before a byte of the body is read
+                    watch.done();
+                    scope.execRuntime.discardEndpoint();
+                    throw watch.tooLarge();
+                }
                 response.setEntity(new Counted(entity, watch));
             }
             return response;
@@ -133,9 +139,13 @@ public final class CallDeadline implements HttpClientConfigurer {
         void count(long n) throws ResponseTooLargeException {
             if (bytes.addAndGet(n) > maxBytes) {
                 done();
-                throw new ResponseTooLargeException("The answer is larger than the " + maxBytes + " bytes read for this call ("
-                        + (expected >= 0 ? expected + " bytes announced" : "no length announced") + ")");
+                throw tooLarge();
             }
+        }
+
+        ResponseTooLargeException tooLarge() {
+            return new ResponseTooLargeException("The answer is larger than the " + maxBytes + " bytes read for this call ("
+                    + (expected >= 0 ? expected + " bytes announced" : "no length announced") + ")");
         }
     }
 

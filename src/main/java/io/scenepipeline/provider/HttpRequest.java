@@ -42,6 +42,25 @@ public final class HttpRequest {
         return in;
     }
 
+    /**
+     * Reads the answer of an endpoint that hands its body over unread ({@code disableStreamCache=true}) into the message,
+     * and closes it (the connection goes back to its pool): an answer is read, not kept in the stream-cache spool until
+     * the plan ends. Its size is bounded by the call's {@link CallDeadline}.
+     */
+    public static String readAnswer(Exchange exchange) throws java.io.IOException {
+        Object body = exchange.getIn().getBody();
+        String text;
+        if (body instanceof java.io.InputStream stream) {
+            try (stream) {
+                text = new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } else {
+            text = exchange.getIn().getBody(String.class);
+        }
+        exchange.getIn().setBody(text);
+        return text;
+    }
+
     /** The HTTP status of the answer just read (200 when none was set). */
     public static int status(Exchange exchange) {
         return exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);

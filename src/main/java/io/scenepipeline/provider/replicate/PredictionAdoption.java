@@ -50,7 +50,7 @@ public final class PredictionAdoption {
      */
     public void listed(Exchange exchange) throws IOException {
         HttpRequest.forgetCredentials(exchange);
-        JsonNode page = Json.readResponse("Replicate", exchange.getIn().getBody(String.class));
+        JsonNode page = Json.readResponse("Replicate", HttpRequest.readAnswer(exchange));
         PredictionCall call = PredictionCall.of(exchange);
         long since = call.unansweredSince - CLOCK_SKEW_MS;
         ReplicateModel model = call.model;

@@ -92,6 +92,7 @@ public final class PredictionPolls {
      */
     public void polled(Exchange exchange) throws IOException, HttpOperationFailedException {
         HttpRequest.forgetCredentials(exchange);
+        HttpRequest.readAnswer(exchange);
         Message in = exchange.getIn();
         int code = HttpRequest.status(exchange);
         PredictionCall call = PredictionCall.of(exchange);

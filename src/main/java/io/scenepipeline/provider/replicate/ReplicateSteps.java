@@ -200,6 +200,7 @@ public final class ReplicateSteps {
      */
     public void created(Exchange exchange) throws IOException, HttpOperationFailedException {
         HttpRequest.forgetCredentials(exchange);
+        HttpRequest.readAnswer(exchange);
         waiting.remove(exchange.getExchangeId());
         PredictionCall call = PredictionCall.of(exchange);
         int status = HttpRequest.status(exchange);
