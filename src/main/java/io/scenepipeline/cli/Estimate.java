@@ -58,7 +58,7 @@ final class Estimate {
                 double seconds = scene.duration();
                 if (madeImage.isPresent()) {
                     ReplicateModel.VideoRequest keyed = StepRequests.video(scene, plan, settings.replicate(), madeImage.get().sha256());
-                    madeClip = journal.find(StepRequests.videoKey(videoModel, keyed)).isPresent();
+                    madeClip = journal.find(StepRequests.videoKey(videoModel, keyed, settings.replicate())).isPresent();
                     seconds = keyed.used();
                 } else {
                     seconds = videoModel.videoInput(scene.visualDescription(), "", scene.duration(), settings.replicate().videoResolution()).used();

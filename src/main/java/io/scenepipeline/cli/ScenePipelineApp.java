@@ -91,6 +91,10 @@ public final class ScenePipelineApp {
                 pointAt(props, "http://127.0.0.1");
                 props.set("replicate.api-token", "simulator-token");
                 props.set("elevenlabs.api-key", "simulator-key");
+                // the simulator's outputs are keyed apart (never reused by a run against the real providers), in a work
+                // folder of their own unless one is named for it
+                props.set(io.scenepipeline.provider.Origin.SIMULATED, "true");
+                props.set("pipeline.work", props.get("simulator.work"));
             }
             if (cli.estimate()) {
                 // an estimate calls no provider: it needs no keys

@@ -203,7 +203,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("prices", prices);
         Budget budget = Budget.parse(context.getPropertiesComponent().resolveProperty("pipeline.max-cost-per-plan").orElse(""));
         registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices, budget, elevenlabsSlots::limitTo));
-        registry.bind("facerig", new FaceRigSteps(journal));
+        registry.bind("facerig", new FaceRigSteps(journal, settings.facerig().origin()));
 
         // scheduled waits (redelivery backoff, poll intervals) run on this small pool, stopped with the context
         ScheduledExecutorService waits = context.getExecutorServiceManager().newScheduledThreadPool(this, "wait", 4);

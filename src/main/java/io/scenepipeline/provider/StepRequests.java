@@ -34,7 +34,7 @@ public final class StepRequests {
     public static Request image(Scene scene, ScenePlan plan, ReplicateSettings settings) {
         ReplicateModel model = imageModel(scene, plan, settings);
         Map<String, Object> input = model.imageInput(scene.visualDescription());
-        return new Request("text-to-image", model, input, StepKeys.of("text-to-image", keyInputs(model, input)));
+        return new Request("text-to-image", model, input, StepKeys.of("text-to-image", keyInputs(model, input, settings.origin())));
     }
 
     /** @param imageSha256 the content hash of the scene's image, which the clip is made from */
@@ -43,8 +43,8 @@ public final class StepRequests {
                 scene.duration(), settings.videoResolution());
     }
 
-    public static String videoKey(ReplicateModel model, ReplicateModel.VideoRequest keyed) {
-        return StepKeys.of("image-to-video", keyInputs(model, keyed.input()));
+    public static String videoKey(ReplicateModel model, ReplicateModel.VideoRequest keyed, ReplicateSettings settings) {
+        return StepKeys.of("image-to-video", keyInputs(model, keyed.input(), settings.origin()));
     }
 
     /** The text-to-speech request body (without voice and format, which go in the path and query). */
@@ -69,15 +69,15 @@ public final class StepRequests {
         Map<String, Object> keyed = new LinkedHashMap<>(speechBody(scene, settings));
         keyed.put("voice_id", voice(scene, plan, settings));
         keyed.put("output_format", settings.outputFormat());
-        return StepKeys.of("text-to-speech", keyed);
+        return StepKeys.of("text-to-speech", Origin.keyed(keyed, settings.origin()));
     }
 
-    private static Map<String, Object> keyInputs(ReplicateModel model, Map<String, Object> input) {
+    private static Map<String, Object> keyInputs(ReplicateModel model, Map<String, Object> input, String origin) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("model", model.modelName());
         k.put("version", model.version());
         k.put("input", input);
-        return k;
+        return Origin.keyed(k, origin);
     }
 
     private static ReplicateModel pick(String sceneLevel, String planLevel, ReplicateModel configured) {

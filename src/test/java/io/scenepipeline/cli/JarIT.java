@@ -66,7 +66,8 @@ class JarIT {
         Result tooDear = run(List.of("-Dpipeline.max-cost-per-plan=1"), "--estimate", plan);
         Result ran = run(List.of("-Dsimulator.prediction-ms=300", "-Dreplicate.poll-interval=100", "-Dassembly.enabled=false"),
                 "--simulate", "--once", plan);
-        Result after = run(List.of(), "--estimate", plan);
+        Result after = run(List.of(), "--simulate", "--estimate", plan);
+        Result real = run(List.of(), "--estimate", plan);
 
         assertThat(before.exit).as(before.output).isZero();
         assertThat(before.output).contains("total $3.6837").contains("(23 s of 1080p video)").contains("budget (pipeline.max-cost-per-plan): none");
@@ -76,6 +77,32 @@ class JarIT {
         double spent = Json.read(Files.readString(work.resolve("data/outbox/grand-canyon/manifest.json"))).path("cost_usd").asDouble();
         assertThat(spent).as("the run spent what the estimate said").isEqualTo(3.6837);
         assertThat(after.output).contains("total $0.0000").contains("  0 to pay,   4 reused");
+        // what the simulator made costs nothing only on the simulator: against the real providers it is all to pay
+        assertThat(real.output).as(real.output).contains("total $3.6837");
+    }
+
+    @Test
+    void should_never_reuse_the_simulators_media_in_a_run_against_real_providers() throws Exception {
+        String plan = EXAMPLES.resolve("rainbows.json").toString();
+        Result demo = run(List.of("-Dsimulator.prediction-ms=300", "-Dreplicate.poll-interval=100", "-Dassembly.enabled=false"),
+                "--simulate", "--once", plan);
+        assertThat(demo.exit).as(demo.output).isZero();
+        assertThat(work.resolve("data/work-simulator/journal/steps")).as("the demo's own work folder").isNotEmptyDirectory();
+
+        try (Processes processes = new Processes()) {
+            // a second simulator stands in for the real providers; the run even shares the demo's journal
+            String providers = processes.simulator("-Dsimulator.prediction-ms=300");
+            Result paid = run(List.of("-Dreplicate.base-url=" + providers, "-Delevenlabs.base-url=" + providers,
+                    "-Dfacerig.base-url=" + providers, "-Dreplicate.api-token=r8_real-looking", "-Delevenlabs.api-key=xi-real-looking",
+                    "-Dreplicate.poll-interval=100", "-Dassembly.enabled=false", "-Dpipeline.work=data/work-simulator"), "--once", plan);
+
+            assertThat(paid.exit).as(paid.output).isZero();
+            JsonNode manifest = Json.read(Files.readString(work.resolve("data/outbox/rainbows/manifest.json")));
+            assertThat(manifest.path("totals").path("reused_steps").asInt()).as(paid.output).isZero();
+            assertThat(manifest.path("cost_usd").asDouble()).isPositive();
+            assertThat(Processes.simulatorRequests(providers).path("requests").path("replicate.create").asInt())
+                    .as("every image and clip made by the providers").isEqualTo(2 * manifest.path("scenes").size());
+        }
     }
 
     @Test

@@ -14,10 +14,11 @@ import java.util.List;
  * @param connectTimeoutMs {@code facerig.connect-timeout}: set on the connection pool
  * @param setAside      {@code facerig.set-aside}: how long a server that lost a connection is left out
  */
-public record FaceRigSettings(List<URI> baseUrls, int maxConcurrent, long connectTimeoutMs, Duration setAside) {
+public record FaceRigSettings(List<URI> baseUrls, int maxConcurrent, long connectTimeoutMs, Duration setAside, String origin) {
 
     public static FaceRigSettings from(SettingsReader r) {
         return new FaceRigSettings(r.urls("facerig.base-url"), r.integer("facerig.max-concurrent", 1, 100),
-                r.longValue("facerig.connect-timeout", 1), r.duration("facerig.set-aside"));
+                r.longValue("facerig.connect-timeout", 1), r.duration("facerig.set-aside"),
+                io.scenepipeline.provider.Origin.of(r, r.urls("facerig.base-url").get(0), null));
     }
 }

@@ -52,9 +52,12 @@ public final class FaceRigSteps {
     private static final ContentType TEXT = ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8);
 
     private final StepJournal journal;
+    /** Where the outputs come from, for their keys ({@link io.scenepipeline.provider.Origin}): the simulator's apart. */
+    private final String origin;
 
-    public FaceRigSteps(StepJournal journal) {
+    public FaceRigSteps(StepJournal journal, String origin) {
         this.journal = journal;
+        this.origin = origin;
     }
 
     /** The multipart form of every face_rig upload: declared UTF-8, which the server decodes its text fields with. */
@@ -69,7 +72,7 @@ public final class FaceRigSteps {
         Map<String, Object> keyed = new LinkedHashMap<>();
         keyed.put("audio", StepKeys.fileRef(StepJournal.hash(audio)));
         keyed.put("transcript", transcript);
-        Steps.begin(exchange, "alignment", "face_rig", "mfa", StepKeys.of("alignment", keyed));
+        Steps.begin(exchange, "alignment", "face_rig", "mfa", StepKeys.of("alignment", io.scenepipeline.provider.Origin.keyed(keyed, origin)));
         Optional<StepEntry> done = Steps.reuse(exchange, journal, null);
         if (done.isPresent()) {
             acceptAlignment(exchange, Json.read(new String(journal.read(done.get()), StandardCharsets.UTF_8)));
@@ -103,7 +106,7 @@ public final class FaceRigSteps {
         body.put("transcript", scene.narration());
         body.put("phoneme_timeline", exchange.getProperty(PHONEMES));
         body.put("total_duration_ms", narrationMillis(audio(exchange)));
-        Steps.begin(exchange, "emotions", "face_rig", null, StepKeys.of("emotions", body));
+        Steps.begin(exchange, "emotions", "face_rig", null, StepKeys.of("emotions", io.scenepipeline.provider.Origin.keyed(new LinkedHashMap<>(body), origin)));
         Optional<StepEntry> done = Steps.reuse(exchange, journal, null);
         if (done.isPresent()) {
             acceptEmotions(exchange, Json.read(new String(journal.read(done.get()), StandardCharsets.UTF_8)));
@@ -131,7 +134,7 @@ public final class FaceRigSteps {
     /** Reuses the export when an earlier run made it from the same timeline and audio; else remembers its key. */
     public void checkExport(Exchange exchange) throws IOException {
         Map<String, Object> keyed = exportBody(exchange, StepKeys.fileRef(StepJournal.hash(audio(exchange))));
-        String key = StepKeys.of("export", keyed);
+        String key = StepKeys.of("export", io.scenepipeline.provider.Origin.keyed(keyed, origin));
         exchange.setProperty(EXPORT_KEY, key);
         exchange.setProperty(Steps.REUSED, false);
         if (journal.find(key).isPresent()) {

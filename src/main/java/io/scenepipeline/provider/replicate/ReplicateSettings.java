@@ -27,11 +27,13 @@ import java.util.Locale;
  * @param imageRetryComponent the retry component of text-to-image ({@code storyboard} or {@code video})
  * @param limits              the account's limits and how they are spent
  * @param webhooks            Replicate's webhooks (off unless {@code replicate.webhook-url} is set)
+ * @param origin              where outputs come from, for their journal keys ({@link io.scenepipeline.provider.Origin})
  */
 public record ReplicateSettings(URI baseUrl, String token, long connectTimeoutMs, ReplicateModel imageModel, ReplicateModel videoModel,
                                 long pollIntervalMs, long predictionTimeoutMs, List<String> transientErrors, String videoResolution,
                                 long maxInlineImageBytes, List<String> downloadHosts, long maxDownloadBytes, long maxDataUriBytes,
-                                String imageRetryComponent, ReplicateLimits limits, ReplicateWebhookSettings webhooks) {
+                                String imageRetryComponent, ReplicateLimits limits, ReplicateWebhookSettings webhooks,
+                                String origin) {
 
     /** @param storyboardEnabled {@code pipeline.storyboard.enabled}: text-to-image is then retried as {@code storyboard} */
     public static ReplicateSettings from(SettingsReader r, boolean storyboardEnabled) {
@@ -45,7 +47,8 @@ public record ReplicateSettings(URI baseUrl, String token, long connectTimeoutMs
                 r.longValue("replicate.max-inline-image-bytes", 0),
                 list(r, "replicate.download-hosts", true),
                 r.longValue("replicate.max-download-bytes", 1), r.longValue("pipeline.max-data-uri-bytes", 1),
-                storyboardEnabled ? "storyboard" : "video", ReplicateLimits.from(r), ReplicateWebhookSettings.from(r));
+                storyboardEnabled ? "storyboard" : "video", ReplicateLimits.from(r), ReplicateWebhookSettings.from(r),
+                io.scenepipeline.provider.Origin.of(r, r.url("replicate.base-url"), "api.replicate.com"));
     }
 
     private static List<String> list(SettingsReader r, String key, boolean lowerCase) {

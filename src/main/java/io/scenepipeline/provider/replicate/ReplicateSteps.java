@@ -94,7 +94,7 @@ public final class ReplicateSteps {
         ReplicateModel model = StepRequests.videoModel(scene, run.plan(), settings);
         Path image = run.stagingDir().resolve(result.files().get("image"));
         ReplicateModel.VideoRequest keyed = StepRequests.video(scene, run.plan(), settings, StepJournal.hash(image));
-        Steps.begin(exchange, "image-to-video", "replicate", model.modelName(), StepRequests.videoKey(model, keyed));
+        Steps.begin(exchange, "image-to-video", "replicate", model.modelName(), StepRequests.videoKey(model, keyed, settings));
         exchange.setProperty(RETRY_COMPONENT, "video");
         result.clipDuration(keyed.used(), keyed.clamped(), model.modelName());
         String target = "clips/scene_" + scene.sceneNumber() + ".mp4";
