@@ -92,7 +92,7 @@ final class PlanFile {
             return null;
         }
         if (a.isRegularFile()) {
-            return null;
+            return hardLink(file);
         }
         if (a.isSymbolicLink()) {
             try {
@@ -120,6 +120,16 @@ final class PlanFile {
             }
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "not a regular file";
+        }
+    }
+
+    /** Null for a file with one name; else "a hard link (one of N names of one file)": read through, it could be anything. */
+    private static String hardLink(Path file) {
+        try {
+            int names = (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            return names > 1 ? "a hard link (one of " + names + " names of one file)" : null;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * <p>Retryable: connection refused or reset ({@link SocketException}, which includes
  * {@link java.net.ConnectException}), no response ({@link NoHttpResponseException}), connect or read timeout
  * ({@link SocketTimeoutException}), a body cut or broken in transit ({@link ConnectionClosedException},
- * {@link MalformedChunkCodingException}, a {@link TruncatedDownloadException}), an HTTP status in {@code retry.retryable-status-codes},
+ * {@link MalformedChunkCodingException}, a {@link TruncatedDownloadException}), a name that did not resolve (a DNS hiccup,
+ * {@link java.net.UnknownHostException}), an answer that is not what the API sends (an HTML page from a proxy, broken
+ * JSON: {@link io.scenepipeline.support.MalformedResponseException}), an HTTP status in {@code retry.retryable-status-codes},
  * a provider's "slow down" (a 429, {@link Throttling}: waited out whatever that list says), and a Replicate prediction that failed for a
  * transient reason. Everything else (other 4xx, validation errors, missing files, flagged content, …) is permanent.
  */
@@ -75,6 +77,8 @@ public final class FailureClassifier {
             return p.isTransient();
         }
         if (t instanceof TruncatedDownloadException
+                || t instanceof java.net.UnknownHostException
+                || t instanceof io.scenepipeline.support.MalformedResponseException
                 || t instanceof NoHttpResponseException
                 || t instanceof ConnectionClosedException
                 || t instanceof MalformedChunkCodingException

@@ -28,8 +28,9 @@ class HostileInboxTest extends PipelineTestSupport {
         Files.createSymbolicLink(inbox.resolve("zero.json"), Path.of("/dev/zero"));
         Files.createSymbolicLink(inbox.resolve("passwd.json"), Path.of("/etc/passwd"));
         mkfifo(inbox.resolve("pipe.json"));
+        Files.createLink(inbox.resolve("hard.json"), secrets);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> Stream.of("leak", "zero", "passwd", "pipe")
+        await().atMost(Duration.ofSeconds(20)).until(() -> Stream.of("leak", "zero", "passwd", "pipe", "hard")
                 .allMatch(n -> Files.exists(deadLetter(n + ".error.json"))));
 
         for (String link : List.of("leak", "zero", "passwd")) {
@@ -39,6 +40,12 @@ class HostileInboxTest extends PipelineTestSupport {
             assertThat(report.path("error").asText()).contains(link + ".json is a symbolic link to ")
                     .contains("not a regular file: only regular files are read from the inbox, never through a link");
         }
+        assertThat(readJson(deadLetter("hard.error.json")).path("error").asText())
+                .contains("hard.json is a hard link (one of 2 names of one file), not a regular file");
+        // another name of the key file: neither read, nor copied, nor kept under a new name; the key file is untouched
+        assertThat(deadLetter("hard.json")).as("only the name of the letter, empty").isEmptyFile();
+        assertThat(secrets).hasContent("replicate.api-token=r8_NOT_FOR_THE_DEAD_LETTERS\n");
+        assertThat(Files.getAttribute(secrets, "unix:nlink")).isEqualTo(1);
         assertThat(Files.readAttributes(deadLetter("pipe.json"), java.nio.file.attribute.BasicFileAttributes.class,
                 LinkOption.NOFOLLOW_LINKS).isOther()).as("the pipe moved as a pipe").isTrue();
         assertThat(readJson(deadLetter("pipe.error.json")).path("error").asText()).contains("pipe.json is a named pipe (FIFO)");
