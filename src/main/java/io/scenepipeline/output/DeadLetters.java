@@ -48,7 +48,8 @@ public final class DeadLetters {
 
     public DeadLetters(Path folder, Path work) {
         this.folder = folder;
-        this.waiting = work.resolve("dead-letters");
+        // absolute: a letter is the same key in pending whether it came from send() or from listing the folder
+        this.waiting = work.resolve("dead-letters").toAbsolutePath().normalize();
     }
 
     /** Where a dead letter's plan comes from: the bytes read, or the file itself (moved, never opened). */
@@ -201,6 +202,8 @@ public final class DeadLetters {
 
     /** Letters waiting for the dead-letter folder, each with the reason (for readiness). */
     public List<String> waiting() {
+        // a letter no longer in the work folder waits for nothing (delivered, or removed by hand): readiness comes back
+        pending.keySet().removeIf(letter -> !Files.isDirectory(letter, LinkOption.NOFOLLOW_LINKS));
         return pending.values().stream().distinct().toList();
     }
 
