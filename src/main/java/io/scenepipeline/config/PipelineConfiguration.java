@@ -23,6 +23,8 @@ import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
+import io.scenepipeline.support.IntakeSwitch;
+import io.scenepipeline.provider.DiskRoom;
 import io.scenepipeline.retry.RetryBudget;
 import io.scenepipeline.retry.RetrySettings;
 import io.scenepipeline.retry.StepFailureHandler;
@@ -125,8 +127,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         FailureClassifier classifier = FailureClassifier.ofStatusList(settings.retry().retryableStatusCodes());
         Secrets secrets = new Secrets(cluster == null ? settings.secrets()
                 : Stream.concat(settings.secrets().stream(), cluster.secrets().stream()).toList());
-        ProviderBreaker breaker = new ProviderBreaker(settings.breaker(), List.of("inbox", "cluster-plans"));
-        breaker.start(context);
+        // the intake's consumer, paused while the breaker is open or the disk is short
+        IntakeSwitch intakeSwitch = new IntakeSwitch(List.of("inbox", "cluster-plans"));
+        intakeSwitch.start(context);
+        ProviderBreaker breaker = new ProviderBreaker(settings.breaker(), intakeSwitch);
+        DiskRoom disk = DiskWiring.bind(context, this, settings, cluster == null ? null : cluster.artifacts(), intakeSwitch);
         registry.bind("providerBreaker", breaker);
         registry.bind("pipelineSettings", settings);
         registry.bind("failureClassifier", classifier);
@@ -154,7 +159,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         RetryBudget retryBudget = RetryBudget.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null),
                 settings.retry().maxRedeliveries());
         registry.bind("retryBudget", retryBudget);
-        Throttling throttling = new Throttling(settings.retry().throttleLimit());
+        Throttling throttling = new Throttling(settings.retry().throttleLimit(), () -> disk.shortage() != null);
         ServerSlots elevenlabsSlots = registry.lookupByNameAndType("elevenlabsSlots", ServerSlots.class);
         for (String component : RetrySettings.COMPONENTS) {
             // a face_rig call that lost its connection sets its server aside before its retry is scheduled

@@ -1,18 +1,14 @@
 package io.scenepipeline.retry;
 
+import io.scenepipeline.support.IntakeSwitch;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,21 +35,19 @@ public final class ProviderBreaker {
     private final CircuitBreaker breaker;
     private final Duration window;
     private final Duration halfOpenAfter;
-    private final List<String> routes;
-    private CamelContext context;
-    private ExecutorService routeControl;
+    private final IntakeSwitch intake;
     private volatile String lastReason = "";
 
-    /** @param routes the intake routes whose consumers it pauses (those the mode does not run are passed over) */
-    public ProviderBreaker(BreakerSettings settings, List<String> routes) {
-        this(settings, routes, Clock.systemUTC());
+    /** @param intake the intake it pauses while open (its consumers only) */
+    public ProviderBreaker(BreakerSettings settings, IntakeSwitch intake) {
+        this(settings, intake, Clock.systemUTC());
     }
 
     /** @param clock the time the sliding window and the open state are measured in (a test's own clock) */
-    public ProviderBreaker(BreakerSettings settings, List<String> routes, Clock clock) {
+    public ProviderBreaker(BreakerSettings settings, IntakeSwitch intake, Clock clock) {
         this.window = settings.window();
         this.halfOpenAfter = settings.halfOpenAfter();
-        this.routes = List.copyOf(routes);
+        this.intake = intake;
         int failures = settings.failures();
         this.breaker = CircuitBreaker.of("providers", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
@@ -69,11 +63,6 @@ public final class ProviderBreaker {
             breaker.transitionToDisabledState();
         }
         breaker.getEventPublisher().onStateTransition(this::transitioned);
-    }
-
-    public void start(CamelContext context) {
-        this.context = context;
-        this.routeControl = context.getExecutorServiceManager().newSingleThreadExecutor(this, "breaker");
     }
 
     public State state() {
@@ -112,39 +101,15 @@ public final class ProviderBreaker {
                         + "inbox; trying again in {} s", event.getStateTransition().getFromState() == CircuitBreaker.State.HALF_OPEN
                         ? 1 : breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls(), window.toSeconds(), lastReason,
                         halfOpenAfter.toSeconds());
-                control(true);
+                intake.pause("breaker");
             }
             case HALF_OPEN -> {
                 LOG.info("Breaker half-open: taking the next plan as a probe");
-                control(false);
+                intake.resume("breaker");
             }
             case CLOSED -> LOG.info("Breaker closed: providers answer again; taking new plans");
             default -> {
             }
         }
-    }
-
-    private void control(boolean suspend) {
-        if (context == null) {
-            return;
-        }
-        // from another thread: a consumer is paused and resumed apart from the exchanges it is running
-        routeControl.execute(() -> {
-            for (String id : routes) {
-                Route route = context.getRoute(id);
-                if (route == null) {
-                    continue;
-                }
-                try {
-                    if (suspend) {
-                        ServiceHelper.suspendService(route.getConsumer());
-                    } else {
-                        ServiceHelper.resumeService(route.getConsumer());
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("Breaker could not {} the {} intake: {}", suspend ? "pause" : "resume", id, e.getMessage());
-                }
-            }
-        });
     }
 }

@@ -33,10 +33,22 @@ public final class Throttling {
     private static final long LONGEST_WAIT_MS = 30_000;
 
     private final long limitMs;
+    private final java.util.function.BooleanSupplier diskShort;
 
     /** @param limit {@code retry.throttle-limit}: how long one call may be throttled before its 429s count as failures */
     public Throttling(Duration limit) {
+        this(limit, () -> false);
+    }
+
+    /** @param diskShort whether a folder written to is short of space now (a write that failed then waits for room) */
+    public Throttling(Duration limit, java.util.function.BooleanSupplier diskShort) {
         this.limitMs = limit.toMillis();
+        this.diskShort = diskShort;
+    }
+
+    /** A local write that failed while the disk is short: backpressure from the disk, waited out until there is room. */
+    boolean diskFull(Throwable failure) {
+        return diskShort.getAsBoolean() && ObjectHelper.getException(java.io.IOException.class, failure) != null;
     }
 
     /** Is this failure a provider's "slow down"? */
@@ -47,6 +59,9 @@ public final class Throttling {
 
     /** A throttle of the current call, still within {@code retry.throttle-limit}: waited out, not counted. */
     boolean applies(Exchange exchange, Throwable failure) {
+        if (diskFull(failure)) {
+            return true; // as long as the disk is short: it is not the provider's doing, and nothing is paid meanwhile
+        }
         if (!isThrottle(failure)) {
             return false;
         }

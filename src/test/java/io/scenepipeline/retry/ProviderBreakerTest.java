@@ -42,7 +42,7 @@ class ProviderBreakerTest {
 
     @Test
     void should_open_only_when_the_window_holds_the_failures() {
-        ProviderBreaker breaker = new ProviderBreaker(new BreakerSettings(2, Duration.ofMinutes(1), Duration.ofHours(1)), List.of("inbox"), clock);
+        ProviderBreaker breaker = new ProviderBreaker(new BreakerSettings(2, Duration.ofMinutes(1), Duration.ofHours(1)), new io.scenepipeline.support.IntakeSwitch(List.of("inbox")), clock);
         breaker.exhausted("replicate", "503");
         clock.advance(Duration.ofSeconds(61));
         breaker.exhausted("replicate", "503");
@@ -56,7 +56,7 @@ class ProviderBreakerTest {
 
     @Test
     void should_close_after_a_successful_probe_and_open_again_after_a_failed_one() {
-        ProviderBreaker breaker = new ProviderBreaker(new BreakerSettings(1, Duration.ofMinutes(1), Duration.ofMillis(50)), List.of("inbox"), clock);
+        ProviderBreaker breaker = new ProviderBreaker(new BreakerSettings(1, Duration.ofMinutes(1), Duration.ofMillis(50)), new io.scenepipeline.support.IntakeSwitch(List.of("inbox")), clock);
         breaker.planSucceeded();
         assertThat(breaker.state()).as("a success while closed changes nothing").isEqualTo(ProviderBreaker.State.CLOSED);
         breaker.exhausted("replicate", "503");
@@ -71,7 +71,7 @@ class ProviderBreakerTest {
 
     @Test
     void should_never_open_when_turned_off() {
-        ProviderBreaker breaker = new ProviderBreaker(new BreakerSettings(0, Duration.ofMinutes(1), Duration.ofMinutes(1)), List.of("inbox"), clock);
+        ProviderBreaker breaker = new ProviderBreaker(new BreakerSettings(0, Duration.ofMinutes(1), Duration.ofMinutes(1)), new io.scenepipeline.support.IntakeSwitch(List.of("inbox")), clock);
         for (int i = 0; i < 100; i++) {
             breaker.exhausted("replicate", "503");
         }
