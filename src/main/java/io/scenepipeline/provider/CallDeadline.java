@@ -210,7 +210,14 @@ public final class CallDeadline implements HttpClientConfigurer {
 
         private int guarded(IoRead read) throws IOException {
             try {
-                return read.read();
+                int n = read.read();
+                if (n < 0 && watch.fired.get()) {
+                    // the deadline closed the connection: an end that is no end of the body, said with what had arrived
+                    throw watch.exceeded(null, true);
+                }
+                return n;
+            } catch (CallDeadlineException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
                 if (watch.timedOut(e)) {
                     throw watch.exceeded(e, true);
