@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,4 +40,18 @@ class OversizedAnswerTest extends PipelineTestSupport {
         assertThat(readJson(deadLetter("large.error.json")).path("retryable").asBoolean()).isFalse();
     }
 
+    @Test
+    void should_refuse_an_output_announced_larger_than_the_limit_before_reading_it() throws Exception {
+        stubHappyProviders();
+        // 5 GB announced, a few bytes sent: refused on its headers, nothing of the body read or written
+        wm.stubFor(get("/files/out-0.png").willReturn(aResponse().withHeader("Content-Type", "image/png")
+                .withHeader("Content-Length", "5000000000").withBody("PNG")));
+        long started = System.nanoTime();
+
+        runPlan("announced.json", plan(1));
+
+        assertThat(readJson(deadLetter("announced.error.json")).path("error").asText())
+                .contains("5000000000");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
+    }
 }
