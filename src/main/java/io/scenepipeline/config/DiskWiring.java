@@ -24,7 +24,6 @@ final class DiskWiring {
 
     @SuppressWarnings("unchecked")
     static DiskRoom bind(CamelContext context, Object owner, PipelineSettings settings, Path artifacts, IntakeSwitch intake) {
-        String reserve = context.getPropertiesComponent().resolveProperty("pipeline.disk-reserve").orElse("512MB");
         Map<String, Path> folders = new LinkedHashMap<>();
         folders.put("pipeline.work", settings.folders().work());
         folders.put("pipeline.outbox", settings.folders().outbox());
@@ -38,7 +37,7 @@ final class DiskWiring {
             return probe != null ? probe.applyAsLong(folder) : DiskRoom.usableSpace(folder);
         };
         ExecutorServiceManager executors = context.getExecutorServiceManager();
-        DiskRoom room = new DiskRoom(folders, DiskRoom.parseSize("pipeline.disk-reserve", reserve), free, intake,
+        DiskRoom room = new DiskRoom(folders, settings.limits().diskReserveBytes(), free, intake,
                 executors.newCachedThreadPool(owner, "disk-room"));
         room.start(executors.newSingleThreadScheduledExecutor(owner, "disk-look"), 1000);
         registry.bind("diskRoom", room);

@@ -64,11 +64,12 @@ public record PipelineSettings(Folders folders, Steps steps, Concurrency concurr
      * @param maxPlanBytes {@code pipeline.max-plan-bytes}: larger plan files are refused before they are read
      * @param maxScenes    {@code pipeline.max-scenes}
      * @param maxTextChars {@code pipeline.max-text-chars}: longest prompt or narration
+     * @param diskReserveBytes {@code pipeline.disk-reserve}: the free space the folders written to keep
      */
-    public record Limits(long maxPlanBytes, int maxScenes, int maxTextChars) {
+    public record Limits(long maxPlanBytes, int maxScenes, int maxTextChars, long diskReserveBytes) {
         static Limits from(SettingsReader r) {
             return new Limits(r.longValue("pipeline.max-plan-bytes", 2), r.integer("pipeline.max-scenes", 1, 100_000),
-                    r.integer("pipeline.max-text-chars", 1, 1_000_000));
+                    r.integer("pipeline.max-text-chars", 1, 1_000_000), r.size("pipeline.disk-reserve"));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.scenepipeline.lifecycle;
 
+import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.plan.PlanValidationException;
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
@@ -125,12 +126,8 @@ final class PlanFile {
 
     /** Null for a file with one name; else "a hard link (one of N names of one file)": read through, it could be anything. */
     private static String hardLink(Path file) {
-        try {
-            int names = (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-            return names > 1 ? "a hard link (one of " + names + " names of one file)" : null;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return null;
-        }
+        int names = AtomicFiles.names(file);
+        return names > 1 ? "a hard link (one of " + names + " names of one file)" : null;
     }
 
     static String notRegular(String name, String kind) {

@@ -96,7 +96,7 @@ public final class DeadLetters {
     }
 
     private static void stage(Path file, Path target) throws IOException {
-        if (names(file) > 1) {
+        if (AtomicFiles.names(file) > 1) {
             // a hard link: another name of some file, which could be anything (the key file): neither read nor kept
             // under a new name; the inbox's name for it goes, the file itself stays as it was under its other names
             Files.delete(file);
@@ -111,14 +111,6 @@ public final class DeadLetters {
             }
         }
         AtomicFiles.move(file, target);
-    }
-
-    private static int names(Path file) {
-        try {
-            return (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return 1;
-        }
     }
 
     /** Moves a waiting letter into the dead-letter folder; on failure it stays waiting (logged once). */

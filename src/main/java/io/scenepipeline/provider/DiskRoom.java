@@ -139,20 +139,4 @@ public final class DiskRoom extends AsyncProcessorSupport {
         }
         return String.format(Locale.ROOT, "%d MB", bytes >> 20);
     }
-
-    /** {@code pipeline.disk-reserve}: bytes, or a number with KB, MB or GB. */
-    public static long parseSize(String key, String value) {
-        String v = value == null ? "" : value.trim().toUpperCase(Locale.ROOT).replace(" ", "");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(B|KB|MB|GB)?").matcher(v);
-        if (!m.matches()) {
-            throw new io.scenepipeline.support.SettingsException(key + ": must be a size such as 512MB or 2GB, got '" + value + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2) == null ? "B" : m.group(2)) {
-            case "KB" -> n << 10;
-            case "MB" -> n << 20;
-            case "GB" -> n << 30;
-            default -> n;
-        };
-    }
 }

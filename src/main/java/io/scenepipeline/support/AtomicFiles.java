@@ -120,6 +120,15 @@ public final class AtomicFiles {
         return resolved;
     }
 
+    /** How many names (hard links) a file has; 1 where the file system does not say. */
+    public static int names(Path file) {
+        try {
+            return (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 1;
+        }
+    }
+
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

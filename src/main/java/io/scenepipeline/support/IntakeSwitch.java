@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The intake's consumer (the inbox's polling; in cluster mode the plans queue's listener), paused while any reason to
@@ -24,11 +23,7 @@ public final class IntakeSwitch {
     private final List<String> routes;
     private final Set<String> reasons = ConcurrentHashMap.newKeySet();
     // from a thread of its own: a consumer is paused and resumed apart from the exchanges it is running
-    private final ExecutorService control = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "intake-control");
-        t.setDaemon(true);
-        return t;
-    });
+    private volatile ExecutorService control;
     private volatile CamelContext context;
 
     public IntakeSwitch(List<String> routes) {
@@ -36,6 +31,7 @@ public final class IntakeSwitch {
     }
 
     public void start(CamelContext context) {
+        this.control = context.getExecutorServiceManager().newSingleThreadExecutor(this, "intake-control");
         this.context = context;
         try {
             // a reason found before the routes were up (a short disk at startup) pauses the intake as soon as they are

@@ -153,6 +153,22 @@ public record SettingsReader(Function<String, String> lookup) {
         }
     }
 
+    /** A size in bytes: a whole number of bytes, or with KB, MB or GB ({@code 512MB}, {@code 2GB}). */
+    public long size(String key) {
+        String v = required(key);
+        Matcher m = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?").matcher(v.trim().toUpperCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new SettingsException(key + ": must be a size such as 512MB or 2GB, got '" + v + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "B" : m.group(2)) {
+            case "KB" -> n << 10;
+            case "MB" -> n << 20;
+            case "GB" -> n << 30;
+            default -> n;
+        };
+    }
+
     public String oneOf(String key, List<String> allowed) {
         String v = required(key);
         if (!allowed.contains(v)) {

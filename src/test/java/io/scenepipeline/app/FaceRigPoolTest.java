@@ -1,13 +1,11 @@
 package io.scenepipeline.app;
 
 import io.scenepipeline.provider.ServerSlots;
-import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
@@ -26,33 +24,17 @@ import static org.awaitility.Awaitility.await;
  */
 class FaceRigPoolTest extends PipelineTestSupport {
 
-    private static ProviderSimulator simulator;
-
-    private static synchronized ProviderSimulator simulator() {
-        if (simulator == null) {
-            try {
-                simulator = ProviderSimulator.start(new SimulatorSettings(0, 0, 0, 3_600_000, 70_000,
-                        Map.of("export", 300L, "align", 50L), true, 0, 3));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return simulator;
-    }
+    private static final SimulatorFixture SIMULATOR = new SimulatorFixture(new SimulatorSettings(0, 0, 0, 3_600_000, 70_000,
+            Map.of("export", 300L, "align", 50L), true, 0, 3));
 
     @AfterEach
     void stopSimulator() {
-        simulator.close();
-        simulator = null;
+        SIMULATOR.close();
     }
 
     @Override
     protected Properties extraProperties() {
-        Properties p = new Properties();
-        ProviderSimulator sim = simulator();
-        p.setProperty("replicate.base-url", sim.baseUrl());
-        p.setProperty("elevenlabs.base-url", sim.baseUrl());
-        p.setProperty("facerig.base-url", String.join(",", sim.facerigUrls()));
+        Properties p = SIMULATOR.providers();
         p.setProperty("replicate.poll-interval", "20");
         p.setProperty("pipeline.scene-concurrency", "12");
         p.setProperty("elevenlabs.max-concurrent", "12");
@@ -74,7 +56,7 @@ class FaceRigPoolTest extends PipelineTestSupport {
 
         JsonNode manifest = readJson(outbox("shared").resolve("manifest.json"));
         assertThat(manifest.path("status").asText()).isEqualTo("succeeded");
-        Map<String, Map<String, Integer>> byServer = simulator.facerigCounts();
+        Map<String, Map<String, Integer>> byServer = SIMULATOR.get().facerigCounts();
         System.out.println("face_rig requests per server: " + byServer);
         assertThat(byServer).hasSize(3).allSatisfy((url, counts) -> {
             assertThat(counts.getOrDefault("facerig.export", 0)).as("exports on %s", url).isPositive();
@@ -91,16 +73,16 @@ class FaceRigPoolTest extends PipelineTestSupport {
     void should_bring_non_ascii_narration_to_the_aligner_exactly() throws Exception {
         runPlan("accents.json", plan(1, "Señor Núñez’s café, naïve — 東京"));
 
-        assertThat(simulator.alignedTranscripts()).containsExactly("Señor Núñez’s café, naïve — 東京 1");
+        assertThat(SIMULATOR.get().alignedTranscripts()).containsExactly("Señor Núñez’s café, naïve — 東京 1");
     }
 
     @Test
     void should_finish_the_plan_on_the_other_servers_when_one_dies_mid_plan() throws Exception {
-        String second = simulator.facerigUrls().get(1);
+        String second = SIMULATOR.get().facerigUrls().get(1);
         Thread killer = new Thread(() -> {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> simulator.facerigCounts().get(second).getOrDefault("facerig.export", 0) >= 1);
-            simulator.stopFaceRig(2);
+                    .until(() -> SIMULATOR.get().facerigCounts().get(second).getOrDefault("facerig.export", 0) >= 1);
+            SIMULATOR.get().stopFaceRig(2);
         });
         killer.start();
 
@@ -112,7 +94,7 @@ class FaceRigPoolTest extends PipelineTestSupport {
         for (int n = 1; n <= 12; n++) {
             assertThat(outbox("survivor").resolve("face_rig/scene_" + n + ".mp4")).isNotEmptyFile();
         }
-        Map<String, Map<String, Integer>> byServer = simulator.facerigCounts();
+        Map<String, Map<String, Integer>> byServer = SIMULATOR.get().facerigCounts();
         System.out.println("face_rig requests per server, the second stopped mid-plan: " + byServer);
         int others = byServer.entrySet().stream().filter(e -> !e.getKey().equals(second))
                 .mapToInt(e -> e.getValue().getOrDefault("facerig.export", 0)).sum();

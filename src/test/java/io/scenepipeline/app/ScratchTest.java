@@ -1,6 +1,5 @@
 package io.scenepipeline.app;
 
-import io.scenepipeline.simulator.ProviderSimulator;
 import io.scenepipeline.simulator.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,34 +24,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ScratchTest extends PipelineTestSupport {
 
     private static final int SCENES = 3;
-    private static ProviderSimulator simulator;
-
-    private static synchronized ProviderSimulator simulator() {
-        if (simulator == null) {
-            try {
-                // rendered images (no fast media): each video poll answer carries the whole image as a data: URI
-                simulator = ProviderSimulator.start(new SimulatorSettings(1500, 0, 0, 3_600_000, 70_000,
-                        Map.of("image", 50L, "tts", 0L, "align", 0L, "emotions", 0L, "export", 0L), false, 0, 1));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return simulator;
-    }
+    // rendered images (no fast media): each video poll answer carries the whole image as a data: URI
+    private static final SimulatorFixture SIMULATOR = new SimulatorFixture(new SimulatorSettings(1500, 0, 0, 3_600_000, 70_000,
+            Map.of("image", 50L, "tts", 0L, "align", 0L, "emotions", 0L, "export", 0L), false, 0, 1));
 
     @AfterEach
     void stopSimulator() {
-        simulator.close();
-        simulator = null;
+        SIMULATOR.close();
     }
 
     @Override
     protected Properties extraProperties() {
-        Properties p = new Properties();
-        ProviderSimulator sim = simulator();
-        p.setProperty("replicate.base-url", sim.baseUrl());
-        p.setProperty("elevenlabs.base-url", sim.baseUrl());
-        p.setProperty("facerig.base-url", sim.baseUrl());
+        Properties p = SIMULATOR.providers();
         p.setProperty("replicate.poll-interval", "30");
         p.setProperty("replicate.max-inline-image-bytes", "10000000");
         return p;
@@ -92,7 +75,7 @@ class ScratchTest extends PipelineTestSupport {
         }
 
         assertThat(readJson(outbox("scratch").resolve("manifest.json")).path("status").asText()).isEqualTo("succeeded");
-        int polls = simulator.requestCounts().getOrDefault("replicate.poll", 0);
+        int polls = SIMULATOR.get().requestCounts().getOrDefault("replicate.poll", 0);
         System.out.printf("%d polls; at most %d files, %d bytes in the spool%n", polls, most.get(), mostBytes.get());
         assertThat(polls).as("polls of video predictions with a data: image in their input").isGreaterThan(30);
         // what stays is what a scene's face_rig calls send (its narration's audio), until the scene ends: two per scene at
