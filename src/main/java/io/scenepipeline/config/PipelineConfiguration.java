@@ -26,6 +26,7 @@ import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.support.IntakeSwitch;
 import io.scenepipeline.provider.DiskRoom;
 import io.scenepipeline.retry.RetryBudget;
+import io.scenepipeline.retry.RetryDecider;
 import io.scenepipeline.retry.RetrySettings;
 import io.scenepipeline.retry.StepFailureHandler;
 import io.scenepipeline.retry.Throttling;
@@ -134,7 +135,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         DiskRoom disk = DiskWiring.bind(context, this, settings, cluster == null ? null : cluster.artifacts(), intakeSwitch);
         registry.bind("providerBreaker", breaker);
         registry.bind("pipelineSettings", settings);
-        registry.bind("failureClassifier", classifier);
         // the project's series go into the registry Camel's micrometer-prometheus scrapes on /observe/metrics
         MeterRegistry meters = registry.lookupByNameAndType(
                 MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
@@ -169,8 +169,10 @@ public class PipelineConfiguration implements CamelConfiguration {
                         faceRig[0].failed(exchange, failure);
                         ElevenLabsSteps.accountLimit(failure, elevenlabsSlots::limitTo);
                     } : (exchange, failure) -> { };
-            registry.bind(component + "Failures", new StepFailureHandler(component, settings.retry().components().get(component), classifier, secrets,
-                    breaker, metrics, retryBudget, throttling, listener));
+            RetryDecider decider = new RetryDecider(component, settings.retry().components().get(component), classifier,
+                    retryBudget, throttling);
+            registry.bind(component + "Retries", decider);
+            registry.bind(component + "Failures", new StepFailureHandler(decider, secrets, breaker, metrics, listener));
         }
         Assembly assembly = new Assembly(AssemblySettings.from(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null)),
                 journal, settings.folders().work(), settings.steps().faceRigEnabled());

@@ -53,11 +53,11 @@ final class ProviderWiring {
 
         // a scene given a slot after waiting for it goes on here: at most one thread per slot is ever busy with a call
         ExecutorService continuations = executors.newFixedThreadPool(owner, "slot", perServer * facerigServers.size() + elevenlabs);
-        ServerSlots faceRig = new ServerSlots("face_rig", FaceRigSteps.SERVER, facerigServers.stream().map(URI::toString).toList(),
+        ServerSlots faceRig = new ServerSlots(FaceRigSteps.POOL, facerigServers.stream().map(URI::toString).toList(),
                 perServer, settings.facerig().setAside(), continuations, timer, ledger);
         registry.bind("facerigServers", faceRig);
         faceRigOut[0] = faceRig;
-        registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", "elevenlabsSlot", List.of(settings.elevenlabs().baseUrl().toString()),
+        registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", List.of(settings.elevenlabs().baseUrl().toString()),
                 elevenlabs, Duration.ZERO, continuations, timer, ledger));
         // Replicate's account limits, paced for the whole account (across the nodes in cluster mode); a call whose turn
         // came goes on here: at most one thread per connection of Replicate's pool is ever busy with a call

@@ -1,7 +1,6 @@
 package io.scenepipeline.config;
 
 import io.scenepipeline.retry.Backoff;
-import io.scenepipeline.retry.StepFailureHandler;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
 
@@ -9,17 +8,14 @@ import java.util.Map;
 
 /**
  * One route configuration per retry component ({@code video}, {@code facerig}, {@code storyboard}; docs/retries.md),
- * each defined here once from its {@link Backoff}. Two clauses, both for any exception:
- * <ul>
- *   <li>{@code <component>-retryable}: taken when the {@code failureClassifier} bean (by exception type and HTTP status
- *       only) says the failure is transient; Camel redelivers the failed call with the component's exponential
- *       backoff, waiting on the {@code waitScheduler} (no thread held), while the failure handler grants the retry
- *       (attempts left and the provider's retry budget not spent: {@code retryWhile});</li>
- *   <li>{@code <component>-permanent}: everything else fails at once.</li>
- * </ul>
- * The {@code <component>Failures} bean ({@code StepFailureHandler}, on each failure) logs the attempt in the original
- * pipeline's words, sets the coming wait (Camel's policy, raised to what a 429 asks) and records the final failure;
- * Camel's own retry logging is off, those lines say it. YAML cannot template a route configuration, hence Java.
+ * each defined here once from its {@link Backoff}, with one clause for any exception ({@code <component>-retry}). The
+ * component's {@code RetryDecider} ({@code <component>Retries}) decides it all: {@code retryWhile} asks it whether
+ * the failed call is redelivered (a "slow down" waited out; a transient failure while attempts and the retry budget
+ * last; nothing else), and every call from the component's routes into a retry unit ({@code direct:}) passes it first,
+ * so a new unit counts its attempts afresh while a redelivery goes on counting. Camel redelivers on the
+ * {@code waitScheduler} (no thread held) after the wait the {@code <component>Failures} handler sets from the same
+ * decision, and logs it in the original pipeline's words; Camel's own retry logging is off. YAML cannot template a route
+ * configuration, hence Java.
  */
 public final class RetryConfigurations extends RouteConfigurationBuilder {
 
@@ -32,23 +28,21 @@ public final class RetryConfigurations extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         components.forEach((component, b) -> {
-            String explain = component + "Failures";
+            String decider = component + "Retries";
             RouteConfigurationDefinition configuration = routeConfiguration(component);
             configuration.errorHandler(defaultErrorHandler().executorServiceRef("waitScheduler").maximumRedeliveries(0)
                     .logExhausted(false).logRetryAttempted(false).logStackTrace(false));
-            configuration.onException(Exception.class).id(component + "-retryable")
-                    .onWhen(method("failureClassifier", "retryable"))
-                    .onExceptionOccurredRef(explain)
-                    .retryWhile(exchangeProperty(StepFailureHandler.RETRY).isEqualTo(true))
-                    .maximumRedeliveries(b.maximumRedeliveries()).redeliveryDelay(b.redeliveryDelay())
+            // a call into a retry unit: a new unit, or the redelivery just granted
+            configuration.interceptSendToEndpoint("direct:*").bean(decider, "enter");
+            configuration.onException(Exception.class).id(component + "-retry")
+                    .onExceptionOccurredRef(component + "Failures")
+                    .retryWhile(method(decider, "redeliver"))
+                    .redeliveryDelay(b.redeliveryDelay())
                     .useExponentialBackOff().backOffMultiplier(b.backOffMultiplier())
                     .maximumRedeliveryDelay(b.maximumRedeliveryDelay())
                     .useCollisionAvoidance().collisionAvoidanceFactor(b.collisionAvoidanceFactor())
                     .asyncDelayedRedelivery()
                     .logRetryAttempted(false).logExhausted(false).logStackTrace(false);
-            configuration.onException(Exception.class).id(component + "-permanent")
-                    .onExceptionOccurredRef(explain)
-                    .maximumRedeliveries(0).logExhausted(false).logStackTrace(false);
         });
     }
 }

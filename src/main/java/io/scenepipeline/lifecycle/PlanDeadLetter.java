@@ -108,7 +108,8 @@ public final class PlanDeadLetter {
         List<String> problems = failure instanceof PlanValidationException v ? v.problems() : null;
         Failure redacted = new Failure(reason.stage(), reason.sceneNumber(), reason.provider(), reason.retryable(),
                 reason.attempts(), reason.httpStatus(), SafeText.cap(secrets.redact(reason.error())));
-        byte[] bytes = exchange.getProperty(Steps.PLAN_BYTES, byte[].class);
+        PlanDelivery submitted = PlanDelivery.peek(exchange);
+        byte[] bytes = submitted == null ? null : submitted.bytes();
         DeadLetters.Source source = bytes != null ? DeadLetters.Source.of(bytes) : DeadLetters.Source.of(PlanIntake.inflightFile(exchange));
         DeadLetters.Delivery delivery;
         try {
@@ -135,7 +136,8 @@ public final class PlanDeadLetter {
      * said why), and the broker hands it on.
      */
     private static void leave(Exchange exchange, String why) {
-        if (exchange.getProperty(PlanIntake.FROM_QUEUE, false, Boolean.class)) {
+        PlanDelivery delivery = PlanDelivery.peek(exchange);
+        if (delivery != null && delivery.fromQueue()) {
             exchange.setRollbackOnly(true);
             return;
         }

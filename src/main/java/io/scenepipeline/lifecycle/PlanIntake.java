@@ -4,7 +4,6 @@ import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.plan.PlanParser;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.run.PlanRun;
-import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
@@ -57,10 +56,7 @@ public final class PlanIntake {
      * @param maxPlanBytes {@code pipeline.max-plan-bytes}
      * @param parser       the plan validation, with its limits
      */
-    /** True on an exchange of a plan taken from the plans queue (cluster mode). */
-    public static final String FROM_QUEUE = "planFromQueue";
     private static final String QUEUED_PREFIX = "message ";
-    private static final String QUEUED = "planQueuedLine";
 
     public PlanIntake(Path work, long maxPlanBytes, PlanParser parser, PipelineMetrics metrics, StepJournal journal) {
         this.work = work;
@@ -110,24 +106,25 @@ public final class PlanIntake {
         String fileName = fileName(exchange);
         Path file = inflightFile(exchange);
         byte[] bytes = PlanFile.read(file, fileName, maxPlanBytes);
-        exchange.setProperty(Steps.PLAN_BYTES, bytes);
+        PlanDelivery delivery = PlanDelivery.of(exchange);
+        delivery.bytes(bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
         Message out = exchange.getIn();
         out.setHeader(GROUP, plan.planId());
         out.setHeader(DUPLICATE_ID, runId(bytes, fileName, file));
         out.setHeader(FILE, fileName);
         out.setBody(bytes);
-        exchange.setProperty(QUEUED, "plan=" + plan.planId() + " Queued for the cluster: " + fileName + " (" + plan.scenes().size() + " scenes)");
+        delivery.queuedLine("plan=" + plan.planId() + " Queued for the cluster: " + fileName + " (" + plan.scenes().size() + " scenes)");
     }
 
     /** Cluster mode, once the broker has the message: says so (the file leaves the inbox now). */
     public void queued(Exchange exchange) {
-        LOG.info("{}", exchange.getProperty(QUEUED, String.class));
+        LOG.info("{}", PlanDelivery.of(exchange).queuedLine());
     }
 
     /** Cluster mode, at a node that took a plan from the queue: the plan becomes a run, as {@link #intake} does. */
     public void intakeMessage(Exchange exchange) throws IOException {
-        exchange.setProperty(FROM_QUEUE, true);
+        PlanDelivery.fromQueue(exchange);
         String fileName = exchange.getIn().getHeader(FILE, String.class);
         exchange.getIn().setHeader(Exchange.FILE_NAME_ONLY, fileName);
         String runId = exchange.getIn().getHeader(DUPLICATE_ID, String.class);
@@ -135,7 +132,7 @@ public final class PlanIntake {
     }
 
     private void start(Exchange exchange, String fileName, byte[] bytes, String inflightName, String runId) throws IOException {
-        exchange.setProperty(Steps.PLAN_BYTES, bytes);
+        PlanDelivery.of(exchange).bytes(bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
         if (inFlight.containsValue(plan.planId())) {
             // the inbox route's throttle (one exchange per plan id) holds it, without a thread, until the other is done

@@ -73,7 +73,7 @@ public final class PlanLifecycle {
     /** First thing on a scene exchange (split of the scenes list). */
     public void sceneStart(Exchange exchange) {
         exchange.setProperty(Steps.SCENE, exchange.getIn().getBody(Scene.class));
-        exchange.removeProperty(Steps.STEP);
+        exchange.removeProperty(Steps.CALL);
         metrics.sceneStarted();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -170,7 +170,7 @@ public final class PlanLifecycle {
         PlanRun run = Steps.run(exchange);
         Path staging = run.stagingDir();
         Instant finished = Instant.now();
-        AtomicFiles.write(staging.resolve("plan.json"), exchange.getProperty(Steps.PLAN_BYTES, byte[].class));
+        AtomicFiles.write(staging.resolve("plan.json"), PlanDelivery.of(exchange).bytes());
         AtomicFiles.write(staging.resolve("manifest.json"), Json.pretty(Manifest.of(run, finished)));
         AtomicFiles.write(staging.resolve("report.html"),
                 HtmlReport.succeeded(run, finished, run.finalVideo(),

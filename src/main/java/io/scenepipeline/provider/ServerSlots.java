@@ -45,7 +45,6 @@ public final class ServerSlots extends AsyncProcessorSupport {
     private static final long LEDGER_RETRY_MS = 100;
 
     private final String name;
-    private final String property;
     private final List<Server> servers = new ArrayList<>();
     private final Deque<Waiter> waiting = new ArrayDeque<>();
     private final long setAsideMs;
@@ -76,24 +75,22 @@ public final class ServerSlots extends AsyncProcessorSupport {
     }
 
     /**
-     * @param name          for log lines ({@code face_rig})
-     * @param property      the exchange property that holds the server's base URL while the slot is held
+     * @param name          the pool, for log lines ({@code face_rig}); the chain's {@link HeldServers} knows its server by it
      * @param urls          the servers' base URLs
      * @param perServer     slots per server
      * @param setAside      how long a server that refused or reset a connection is avoided (zero: never)
      * @param continuations where a parked exchange continues once it has a slot
      */
-    public ServerSlots(String name, String property, List<String> urls, int perServer, Duration setAside, Executor continuations,
+    public ServerSlots(String name, List<String> urls, int perServer, Duration setAside, Executor continuations,
                        ScheduledExecutorService timer) {
-        this(name, property, urls, perServer, setAside, continuations, timer, SlotLedger.LOCAL);
+        this(name, urls, perServer, setAside, continuations, timer, SlotLedger.LOCAL);
     }
 
     /** @param ledger where the slots are also taken when other processes share the servers (cluster mode) */
-    public ServerSlots(String name, String property, List<String> urls, int perServer, Duration setAside, Executor continuations,
+    public ServerSlots(String name, List<String> urls, int perServer, Duration setAside, Executor continuations,
                        ScheduledExecutorService timer, SlotLedger ledger) {
         this.ledger = ledger;
         this.name = name;
-        this.property = property;
         urls.forEach(u -> servers.add(new Server(u, perServer)));
         this.setAsideMs = setAside.toMillis();
         this.continuations = continuations;
@@ -121,6 +118,11 @@ public final class ServerSlots extends AsyncProcessorSupport {
         // outside the lock: the route goes on from here
         callback.done(true);
         return true;
+    }
+
+    /** The base URL of the server the exchange holds a slot on, or null (the routes call it there). */
+    public String url(Exchange exchange) {
+        return HeldServers.of(exchange).url(name);
     }
 
     /** Gives the exchange's slot back (at the end of its work, however it ended); the next waiter gets it. */
@@ -256,10 +258,10 @@ public final class ServerSlots extends AsyncProcessorSupport {
 
     private void take(Exchange exchange, Server s) {
         s.busy++;
-        exchange.setProperty(property, s.url);
+        HeldServers held = HeldServers.of(exchange);
+        held.hold(name, s.url);
         // however the exchange ends (a call failed for good, a stop), its slot comes back
-        if (exchange.getProperty(property + ".release") == null) {
-            exchange.setProperty(property + ".release", true);
+        if (held.guard(name)) {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
@@ -272,11 +274,11 @@ public final class ServerSlots extends AsyncProcessorSupport {
     private void free(Exchange exchange, Server s) {
         s.busy--;
         ledger.give(pool(s));
-        exchange.removeProperty(property);
+        HeldServers.of(exchange).free(name);
     }
 
     private Server held(Exchange exchange) {
-        String url = exchange.getProperty(property, String.class);
+        String url = url(exchange);
         if (url == null) {
             return null;
         }

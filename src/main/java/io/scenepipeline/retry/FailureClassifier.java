@@ -43,11 +43,6 @@ public final class FailureClassifier {
                 .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).collect(Collectors.toSet()));
     }
 
-    /** For {@code onWhen} in the route configurations: is the exchange's caught exception retryable? */
-    public boolean retryable(Exchange exchange) {
-        return isRetryable(caught(exchange));
-    }
-
     public boolean isRetryable(Throwable failure) {
         for (Throwable t : Causes.of(failure)) {
             Boolean verdict = verdict(t);

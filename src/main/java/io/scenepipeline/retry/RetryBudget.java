@@ -1,9 +1,6 @@
 package io.scenepipeline.retry;
 
-import io.scenepipeline.run.StepRecord;
-import io.scenepipeline.run.Steps;
 import io.scenepipeline.support.SettingsReader;
-import org.apache.camel.Exchange;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,7 +16,7 @@ import java.util.function.LongSupplier;
  * percent of that provider's first attempts in the window, plus {@code retry.budget-min-retries}, so that a lone
  * failure in a quiet run still gets all its attempts. When a provider fails for everyone, its calls stop multiplying
  * the load by the number of attempts; a call whose retry is refused fails as exhausted ({@link StepFailureHandler}
- * says so). A retry unit's first attempt is counted where the routes start it ({@link #firstAttempt}).
+ * says so). A retry unit's first attempt is counted as it starts ({@link RetryDecider#enter}).
  */
 public final class RetryBudget {
 
@@ -45,17 +42,6 @@ public final class RetryBudget {
         int minRetries = Math.max(r.integer("retry.budget-min-retries", 0, 1_000_000), maximumRedeliveries);
         return new RetryBudget(r.integer("retry.budget-percent", 0, 10_000), minRetries, r.duration("retry.budget-window"),
                 System::nanoTime);
-    }
-
-    /**
-     * For the routes, before each retry unit: the unit's redeliveries are counted afresh (Camel reads the count from
-     * the {@code CamelRedelivery*} headers) and this is a first attempt to the current step's provider.
-     */
-    public void firstAttempt(Exchange exchange) {
-        exchange.getIn().removeHeaders("CamelRedelivery*");
-        Throttling.fresh(exchange);
-        StepRecord step = Steps.current(exchange);
-        deposit(step == null ? "unknown" : step.provider());
     }
 
     /** A first attempt to {@code provider}. */

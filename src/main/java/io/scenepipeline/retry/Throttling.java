@@ -3,7 +3,6 @@ package io.scenepipeline.retry;
 import io.scenepipeline.provider.RetryAfter;
 import io.scenepipeline.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.util.ObjectHelper;
 
@@ -23,10 +22,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code retry.throttle-limit}.
  */
 public final class Throttling {
-
-    /** Exchange properties of the current call: redeliveries that were throttled, and since when (ms). */
-    static final String COUNT = "throttledRedeliveries";
-    static final String SINCE = "throttledSince";
 
     private static final Set<String> OVERLOADED = Set.of("system_busy");
     private static final long FIRST_WAIT_MS = 1000;
@@ -58,7 +53,7 @@ public final class Throttling {
     }
 
     /** A throttle of the current call, still within {@code retry.throttle-limit}: waited out, not counted. */
-    boolean applies(Exchange exchange, Throwable failure) {
+    boolean applies(RetryUnit unit, Throwable failure) {
         if (diskFull(failure)) {
             return true; // as long as the disk is short: it is not the provider's doing, and nothing is paid meanwhile
         }
@@ -66,12 +61,11 @@ public final class Throttling {
             return false;
         }
         long now = System.currentTimeMillis();
-        Long since = exchange.getProperty(SINCE, Long.class);
-        if (since == null) {
-            exchange.setProperty(SINCE, now);
+        if (unit.throttledSince == null) {
+            unit.throttledSince = now;
             return true;
         }
-        return now - since < limitMs;
+        return now - unit.throttledSince < limitMs;
     }
 
     /**
@@ -79,10 +73,10 @@ public final class Throttling {
      * more than {@code longest} (the component's {@code maximumRedeliveryDelay}: a call asked to wait an hour looks
      * again then, and is throttled again if it must).
      */
-    long waitBefore(Exchange exchange, Throwable failure, Backoff backoff) {
+    long waitBefore(RetryUnit unit, Throwable failure, Backoff backoff) {
         long longest = backoff.maximumRedeliveryDelay();
-        int n = spent(exchange);
-        exchange.setProperty(COUNT, n + 1);
+        int n = unit.throttled;
+        unit.throttled = n + 1;
         HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
         OptionalLong asked = http == null ? OptionalLong.empty() : RetryAfter.millis(http, Instant.now());
         long cap = longest > 0 ? longest : Long.MAX_VALUE;
@@ -93,17 +87,6 @@ public final class Throttling {
         long first = Math.max(1, Math.min(FIRST_WAIT_MS, backoff.delayBefore(1)));
         long wait = Math.min(LONGEST_WAIT_MS, first << Math.min(n, 10));
         return Math.min(cap, wait + ThreadLocalRandom.current().nextLong(wait / 4 + 1));
-    }
-
-    /** How many redeliveries of the current call were throttled (they are not attempts). */
-    static int spent(Exchange exchange) {
-        return exchange.getProperty(COUNT, 0, Integer.class);
-    }
-
-    /** A new call: nothing throttled yet. */
-    static void fresh(Exchange exchange) {
-        exchange.removeProperty(COUNT);
-        exchange.removeProperty(SINCE);
     }
 
     /** ElevenLabs says {@code system_busy} when it is overloaded: that 429 is an ordinary transient failure. */

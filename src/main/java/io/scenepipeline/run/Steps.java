@@ -12,26 +12,35 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Exchange properties that say which plan, scene and step an exchange is working on. */
+/**
+ * The three typed exchange properties that say which plan, scene and step an exchange is working on: the plan run
+ * ({@link PlanRun#PROPERTY}), the scene ({@link #SCENE}) and the chain's {@link StepCall} ({@link #CALL}).
+ */
 public final class Steps {
 
     /** The scene of a scene exchange ({@link Scene}), set by the plan's split. */
     public static final String SCENE = "scene";
-    /** The step in progress ({@link StepRecord}). */
-    public static final String STEP = "stepRecord";
-    /** True when the step in progress was taken from the journal (the routes then skip its calls). */
-    public static final String REUSED = "stepReused";
+    /** The chain's {@link StepCall}: the step in progress and the state its calls carry. */
+    public static final String CALL = "stepCall";
     /** The providers that bill for a step (face_rig and ffmpeg run locally). */
     public static final java.util.Set<String> PAID = java.util.Set.of("replicate", "elevenlabs");
-    /** The plan file's bytes as submitted (byte[]), set at intake. */
-    public static final String PLAN_BYTES = "planBytes";
 
     private Steps() {
     }
 
     /** For the routes: the current step has to be called (it was not taken from the journal). */
     public static boolean toCall(Exchange exchange) {
-        return !exchange.getProperty(REUSED, false, Boolean.class);
+        return call(exchange).toCall();
+    }
+
+    /** The chain's step call, begun when the chain's first step begins. */
+    public static StepCall call(Exchange exchange) {
+        StepCall call = exchange.getProperty(CALL, StepCall.class);
+        if (call == null) {
+            call = new StepCall();
+            exchange.setProperty(CALL, call);
+        }
+        return call;
     }
 
     public static PlanRun run(Exchange exchange) {
@@ -50,15 +59,13 @@ public final class Steps {
     public static StepRecord begin(Exchange exchange, String step, String provider, String model, String key) {
         StepRecord record = new StepRecord(step, provider, model, key);
         sceneResult(exchange).add(record);
-        exchange.setProperty(STEP, record);
-        exchange.setProperty(REUSED, false);
+        call(exchange).step(record);
         return record;
     }
 
     /** Makes a step begun earlier the current one again (a call made again inside its retry unit). */
     public static StepRecord resume(Exchange exchange, StepRecord record) {
-        exchange.setProperty(STEP, record);
-        exchange.setProperty(REUSED, false);
+        call(exchange).step(record);
         return record;
     }
 
@@ -94,7 +101,7 @@ public final class Steps {
                 record.outputSha256(entry.get().sha256());
                 record.finish();
             }
-            exchange.setProperty(REUSED, true);
+            call(exchange).reused(true);
         }
         return entry;
     }
@@ -109,7 +116,8 @@ public final class Steps {
     }
 
     public static StepRecord current(Exchange exchange) {
-        return exchange.getProperty(STEP, StepRecord.class);
+        StepCall call = exchange.getProperty(CALL, StepCall.class);
+        return call == null ? null : call.step();
     }
 
     public static void finish(Exchange exchange) {

@@ -1,8 +1,5 @@
 package io.scenepipeline.retry;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,7 +15,7 @@ class DiskFullThrottleTest {
     void should_wait_out_a_failed_write_only_while_the_disk_is_short() {
         AtomicBoolean shortOfSpace = new AtomicBoolean(true);
         Throttling throttling = new Throttling(Duration.ofMillis(1), shortOfSpace::get);
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        RetryUnit exchange = new RetryUnit();
         IOException full = new IOException("No space left on device");
 
         assertThat(throttling.applies(exchange, full)).isTrue();

@@ -1,6 +1,7 @@
 package io.scenepipeline.provider.facerig;
 
 import io.scenepipeline.plan.Scene;
+import io.scenepipeline.provider.HeldServers;
 import io.scenepipeline.provider.HttpRequest;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
@@ -12,7 +13,6 @@ import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
 import io.scenepipeline.support.Wav;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
@@ -31,22 +31,14 @@ import java.util.Optional;
 /**
  * The face_rig steps of a scene (docs/providers.md): forced alignment, emotions, the original client's timeline merge,
  * and the video export, preceded by the upload of the narration it plays. Every call goes to the scene's server (the
- * {@link #SERVER} property, held from the pool); alignment, emotions and export are journaled; the upload places a
+ * {@link #POOL} pool's server the chain holds); alignment, emotions and export are journaled; the upload places a
  * file on that server for the export only, so upload and export are one retry unit, and a server that lost the audio
  * gets it again before the export is tried again.
  */
 public final class FaceRigSteps {
 
-    /** Exchange property: the base URL of the face_rig server the scene holds. */
-    public static final String SERVER = "facerigServer";
-    static final String UPLOADED = "faceRigAudio";
-    static final String PHONEMES = "faceRigPhonemes";
-    static final String TIMELINE = "faceRigTimeline";
-    static final String EXPORT_KEY = "faceRigExportKey";
-    static final String EXPORT_PENDING = "faceRigExportPending";
-    static final String REUPLOADED = "faceRigReuploaded";
-    /** The server the narration was last uploaded to: a retried export uploads again only to another server. */
-    static final String UPLOADED_TO = "faceRigUploadedTo";
+    /** The pool of face_rig servers ({@link io.scenepipeline.provider.ServerSlots}): a scene holds one for all its calls. */
+    public static final String POOL = "face_rig";
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
     private static final ContentType WAV = ContentType.create("audio/wav");
     private static final ContentType TEXT = ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8);
@@ -96,7 +88,7 @@ public final class FaceRigSteps {
         if (keyframes == null || !keyframes.isArray()) {
             throw new MalformedResponseException("face_rig answered /generate-alignment without keyframes");
         }
-        exchange.setProperty(PHONEMES, keyframes);
+        FaceRigSession.of(exchange).phonemes = keyframes;
     }
 
     /** The original client sends the narration's own length ({@code int(duration * 1000)}), not the alignment's. */
@@ -104,7 +96,7 @@ public final class FaceRigSteps {
         Scene scene = Steps.scene(exchange);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("transcript", scene.narration());
-        body.put("phoneme_timeline", exchange.getProperty(PHONEMES));
+        body.put("phoneme_timeline", FaceRigSession.of(exchange).phonemes);
         body.put("total_duration_ms", narrationMillis(audio(exchange)));
         Steps.begin(exchange, "emotions", "face_rig", null, StepKeys.of("emotions", io.scenepipeline.provider.Origin.keyed(new LinkedHashMap<>(body), origin)));
         Optional<StepEntry> done = Steps.reuse(exchange, journal, null);
@@ -127,16 +119,16 @@ public final class FaceRigSteps {
     }
 
     private static void acceptEmotions(Exchange exchange, JsonNode answer) {
-        ArrayNode timeline = TimelineMerger.merge(exchange.getProperty(PHONEMES, JsonNode.class), answer.get("keyframes"));
-        exchange.setProperty(TIMELINE, timeline);
+        FaceRigSession session = FaceRigSession.of(exchange);
+        session.timeline = TimelineMerger.merge(session.phonemes, answer.get("keyframes"));
     }
 
     /** Reuses the export when an earlier run made it from the same timeline and audio; else remembers its key. */
     public void checkExport(Exchange exchange) throws IOException {
         Map<String, Object> keyed = exportBody(exchange, StepKeys.fileRef(StepJournal.hash(audio(exchange))));
         String key = StepKeys.of("export", io.scenepipeline.provider.Origin.keyed(keyed, origin));
-        exchange.setProperty(EXPORT_KEY, key);
-        exchange.setProperty(Steps.REUSED, false);
+        FaceRigSession.of(exchange).exportKey = key;
+        Steps.call(exchange).reused(false);
         if (journal.find(key).isPresent()) {
             Steps.begin(exchange, "export", "face_rig", null, key);
             if (Steps.reuse(exchange, journal, target(exchange)).isPresent()) {
@@ -147,33 +139,29 @@ public final class FaceRigSteps {
 
     /** Start of an attempt of the upload-and-export unit. */
     public void startExport(Exchange exchange) {
-        exchange.setProperty(EXPORT_PENDING, true);
-        exchange.removeProperty(REUPLOADED);
+        FaceRigSession session = FaceRigSession.of(exchange);
+        session.exportPending = true;
+        session.reuploaded = false;
     }
 
     /** The scene's server does not have its narration yet (a first try, another server, or the server lost it). */
     public boolean needsUpload(Exchange exchange) {
-        return !server(exchange).equals(exchange.getProperty(UPLOADED_TO, String.class));
+        return !server(exchange).equals(FaceRigSession.of(exchange).uploadedTo);
     }
 
     /** True until the export is stored (the unit uploads and exports again once when the server lost the audio). */
     public boolean exportPending(Exchange exchange) {
-        return exchange.getProperty(EXPORT_PENDING, false, Boolean.class);
+        return FaceRigSession.of(exchange).exportPending;
     }
 
     /** The upload and export records, begun once however often the unit runs them (attempts count on them). */
-    private static void step(Exchange exchange, String name, String key) {
-        String property = "faceRigStep-" + name;
-        StepRecord earlier = exchange.getProperty(property, StepRecord.class);
-        if (earlier != null) {
-            Steps.resume(exchange, earlier);
-        } else {
-            exchange.setProperty(property, Steps.begin(exchange, name, "face_rig", null, key));
-        }
+    private static StepRecord step(Exchange exchange, StepRecord earlier, String name, String key) {
+        return earlier != null ? Steps.resume(exchange, earlier) : Steps.begin(exchange, name, "face_rig", null, key);
     }
 
     public void prepareUpload(Exchange exchange) {
-        step(exchange, "upload-audio", null);
+        FaceRigSession session = FaceRigSession.of(exchange);
+        session.upload = step(exchange, session.upload, "upload-audio", null);
         Path audio = audio(exchange);
         HttpRequest.start(exchange, "POST", "/audio/upload").setBody(form()
                 .addBinaryBody("file", audio.toFile(), WAV, audio.getFileName().toString()).build());
@@ -186,20 +174,22 @@ public final class FaceRigSteps {
         if (filename.isBlank()) {
             throw new MalformedResponseException("face_rig answered /audio/upload without a filename");
         }
-        exchange.setProperty(UPLOADED, filename);
-        exchange.setProperty(UPLOADED_TO, server(exchange));
+        FaceRigSession session = FaceRigSession.of(exchange);
+        session.uploaded = filename;
+        session.uploadedTo = server(exchange);
         Steps.finish(exchange);
     }
 
     public void prepareExport(Exchange exchange) {
-        step(exchange, "export", exchange.getProperty(EXPORT_KEY, String.class));
-        Map<String, Object> body = exportBody(exchange, "/audio/" + exchange.getProperty(UPLOADED, String.class));
+        FaceRigSession session = FaceRigSession.of(exchange);
+        session.export = step(exchange, session.export, "export", session.exportKey);
+        Map<String, Object> body = exportBody(exchange, "/audio/" + session.uploaded);
         HttpRequest.json(exchange, "POST", "/export-video", Json.write(body)).setHeader("Accept", "video/mp4");
     }
 
     private static Map<String, Object> exportBody(Exchange exchange, String audioUrl) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("combined_timeline", exchange.getProperty(TIMELINE));
+        body.put("combined_timeline", FaceRigSession.of(exchange).timeline);
         body.put("audio_url", audioUrl);
         body.put("format", "mp4");
         body.put("fps", 24);
@@ -211,12 +201,13 @@ public final class FaceRigSteps {
         try {
             FaceRigAnswers.check(exchange, server(exchange));
         } catch (FaceRigAnswers.AudioNotFoundException lost) {
-            if (exchange.getProperty(REUPLOADED, false, Boolean.class)) {
+            FaceRigSession session = FaceRigSession.of(exchange);
+            if (session.reuploaded) {
                 throw new MalformedResponseException(lost.getMessage() + ", even right after its upload");
             }
             LOG.warn("{} {}; uploading the narration again", Steps.context(exchange), lost.getMessage());
-            exchange.setProperty(REUPLOADED, true);
-            exchange.removeProperty(UPLOADED_TO);
+            session.reuploaded = true;
+            session.uploadedTo = null;
             return;
         }
         String relative = target(exchange);
@@ -233,11 +224,12 @@ public final class FaceRigSteps {
         }
         Steps.sceneResult(exchange).file("face_rig", relative);
         Steps.complete(exchange, journal, file, null);
-        exchange.setProperty(EXPORT_PENDING, false);
+        FaceRigSession.of(exchange).exportPending = false;
     }
 
     private static String server(Exchange exchange) {
-        return exchange.getProperty(SERVER, "face_rig", String.class);
+        String held = HeldServers.url(exchange, POOL);
+        return held == null ? POOL : held;
     }
 
     private static String target(Exchange exchange) {

@@ -1,13 +1,14 @@
 package io.scenepipeline.provider.replicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.run.Steps;
 import org.apache.camel.Exchange;
 
 import java.util.Map;
 import java.util.Set;
 
 /**
- * One Replicate step's prediction as it goes, in one typed object (the exchange carries it as a single property):
+ * One Replicate step's prediction as it goes, in one typed object (kept by the chain's {@link io.scenepipeline.run.StepCall}):
  * what is asked (model, input, the step's file), which prediction stands for it and where it is (created, adopted or
  * resumed; polled or delivered by webhook; given up on), and what came out. Each part of the protocol
  * ({@link ReplicateSteps}: create; {@link PredictionAdoption}; {@link PredictionPolls}; {@link PredictionWaits};
@@ -16,7 +17,6 @@ import java.util.Set;
  */
 final class PredictionCall {
 
-    static final String PROPERTY = "replicatePrediction";
     private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "canceled", "aborted");
 
     final ReplicateModel model;
@@ -55,11 +55,11 @@ final class PredictionCall {
     }
 
     static PredictionCall of(Exchange exchange) {
-        return exchange.getProperty(PROPERTY, PredictionCall.class);
+        return Steps.call(exchange).part(PredictionCall.class);
     }
 
     void on(Exchange exchange) {
-        exchange.setProperty(PROPERTY, this);
+        Steps.call(exchange).keep(this);
     }
 
     /** None yet, or the last one failed: the next attempt creates one. */

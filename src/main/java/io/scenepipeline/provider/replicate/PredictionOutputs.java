@@ -21,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 
-import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL;
-import static io.scenepipeline.provider.replicate.ReplicateSteps.IMAGE_URL_AT;
 
 /**
  * A prediction's output, fetched (only from the allowed hosts, streamed to the step's file, at most
@@ -109,8 +107,7 @@ public final class PredictionOutputs {
         SceneResult result = Steps.sceneResult(exchange);
         if (target.startsWith("images/")) {
             result.file("image", target);
-            exchange.setProperty(IMAGE_URL, url);
-            exchange.setProperty(IMAGE_URL_AT, System.currentTimeMillis());
+            Steps.call(exchange).keep(new ReplicateSteps.ImageOutputUrl(url, System.currentTimeMillis()));
         } else {
             result.file("clip", target);
         }

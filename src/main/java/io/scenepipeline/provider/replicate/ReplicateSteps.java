@@ -44,11 +44,9 @@ public final class ReplicateSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
 
-    /** Exchange property: the retry component whose route configuration runs the prediction. */
-    static final String RETRY_COMPONENT = "retryComponent";
-    /** Exchange properties: the scene image's output URL and when it was made (it expires after an hour). */
-    static final String IMAGE_URL = "imageOutputUrl";
-    static final String IMAGE_URL_AT = "imageOutputUrlAt";
+    /** The scene image's output URL and when it was made (it expires after an hour): the visual chain keeps it. */
+    record ImageOutputUrl(String url, long at) {
+    }
 
     /** Replicate deletes API predictions' data after an hour; stay well inside it. */
     static final Duration RETENTION = Duration.ofMinutes(55);
@@ -74,13 +72,12 @@ public final class ReplicateSteps {
         Scene scene = Steps.scene(exchange);
         StepRequests.Request request = StepRequests.image(scene, Steps.run(exchange).plan(), settings);
         Steps.begin(exchange, "text-to-image", "replicate", request.model().modelName(), request.key());
-        exchange.setProperty(RETRY_COMPONENT, settings.imageRetryComponent());
+        Steps.call(exchange).retryComponent(settings.imageRetryComponent());
         String target = "images/scene_" + scene.sceneNumber() + ".png";
         Optional<StepEntry> done = Steps.reuse(exchange, journal, target);
         if (done.isPresent()) {
             Steps.sceneResult(exchange).file("image", target);
-            exchange.setProperty(IMAGE_URL, done.get().outputUrl());
-            exchange.setProperty(IMAGE_URL_AT, Instant.parse(done.get().finishedAt()).toEpochMilli());
+            Steps.call(exchange).keep(new ImageOutputUrl(done.get().outputUrl(), Instant.parse(done.get().finishedAt()).toEpochMilli()));
             return;
         }
         prepare(exchange, request.model(), request.input(), target);
@@ -95,7 +92,7 @@ public final class ReplicateSteps {
         Path image = run.stagingDir().resolve(result.files().get("image"));
         ReplicateModel.VideoRequest keyed = StepRequests.video(scene, run.plan(), settings, StepJournal.hash(image));
         Steps.begin(exchange, "image-to-video", "replicate", model.modelName(), StepRequests.videoKey(model, keyed, settings));
-        exchange.setProperty(RETRY_COMPONENT, "video");
+        Steps.call(exchange).retryComponent("video");
         result.clipDuration(keyed.used(), keyed.clamped(), model.modelName());
         String target = "clips/scene_" + scene.sceneNumber() + ".mp4";
         if (Steps.reuse(exchange, journal, target).isPresent()) {
@@ -108,13 +105,12 @@ public final class ReplicateSteps {
     }
 
     private String imageRef(Exchange exchange, Path image) throws IOException {
-        String url = exchange.getProperty(IMAGE_URL, String.class);
-        Long at = exchange.getProperty(IMAGE_URL_AT, Long.class);
-        boolean fresh = url != null && at != null && System.currentTimeMillis() - at < RETENTION.toMillis();
+        ImageOutputUrl made = Steps.call(exchange).part(ImageOutputUrl.class);
+        boolean fresh = made != null && made.url() != null && System.currentTimeMillis() - made.at() < RETENTION.toMillis();
         if (Files.size(image) <= settings.maxInlineImageBytes() || !fresh) {
             return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(image));
         }
-        return url;
+        return made.url();
     }
 
     /** Sets up the step's prediction; resumes one an earlier run started for the same inputs. */
