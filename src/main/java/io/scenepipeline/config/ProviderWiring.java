@@ -26,9 +26,8 @@ final class ProviderWiring {
     private ProviderWiring() {
     }
 
-    /** Binds the beans; {@code faceRigOut[0]} receives the face_rig pool. Returns the executors to stop with the context. */
-    static List<ExecutorService> bind(CamelContext context, Object owner, PipelineSettings settings, SlotLedger ledger,
-                                      ServerSlots[] faceRigOut) {
+    /** Binds the beans. Returns the executors to stop with the context. */
+    static List<ExecutorService> bind(CamelContext context, Object owner, PipelineSettings settings, SlotLedger ledger) {
         Registry registry = context.getRegistry();
         ExecutorServiceManager executors = context.getExecutorServiceManager();
         ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "call-deadline");
@@ -56,7 +55,6 @@ final class ProviderWiring {
         ServerSlots faceRig = new ServerSlots(FaceRigSteps.POOL, facerigServers.stream().map(URI::toString).toList(),
                 perServer, settings.facerig().setAside(), continuations, timer, ledger);
         registry.bind("facerigServers", faceRig);
-        faceRigOut[0] = faceRig;
         registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", List.of(settings.elevenlabs().baseUrl().toString()),
                 elevenlabs, Duration.ZERO, continuations, timer, ledger));
         // Replicate's account limits, paced for the whole account (across the nodes in cluster mode); a call whose turn
