@@ -11,8 +11,8 @@ import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Wav;
 import org.apache.camel.Exchange;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Assembly {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(Assembly.class);
     public static final String FILE = "final.mp4";
     private static final int STDERR_TAIL_LINES = 12;
 

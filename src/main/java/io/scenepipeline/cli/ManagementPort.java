@@ -1,11 +1,11 @@
 package io.scenepipeline.cli;
 
+import io.scenepipeline.support.log.Logs;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -102,7 +102,7 @@ final class ManagementPort {
                 return;
             }
             String base = "http://" + host + ":" + port;
-            LoggerFactory.getLogger("scene-pipeline").info("Health on {}/observe/health, metrics on {}/observe/metrics", base, base);
+            Logs.of(ManagementPort.class).info("Health on {}/observe/health, metrics on {}/observe/metrics", base, base);
         }
     }
 }

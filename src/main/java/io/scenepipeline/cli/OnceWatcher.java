@@ -7,8 +7,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ final class OnceWatcher extends MainListenerSupport {
         }
         try (Stream<Path> files = Files.list(inflight)) {
             List<String> plans = files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
-            Logger log = LoggerFactory.getLogger("scene-pipeline");
+            Logger log = Logs.of(OnceWatcher.class);
             for (String name : plans) {
                 log.error("plan={} Not finished: neither in the outbox nor dead-lettered; it stays in {} and resumes at the next start",
                         name.endsWith(".json") ? name.substring(0, name.length() - 5) : name, ShownPath.of(inflight.resolve(name)));

@@ -1,5 +1,6 @@
 package io.scenepipeline.cli;
 
+import io.scenepipeline.support.log.Logs;
 import io.scenepipeline.config.ClusterSettings;
 import io.scenepipeline.config.PipelineConfiguration;
 import io.scenepipeline.config.PipelineSettings;
@@ -17,7 +18,6 @@ import io.scenepipeline.support.SettingsException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ public final class ScenePipelineApp {
     public static void main(String[] args) {
         // logging is set up here, on this thread, before anything else logs: set up concurrently by the warm-up, its
         // first lines (the simulator's "listening on") could meet a half-made configuration and be dropped
-        LoggerFactory.getLogger("scene-pipeline").debug("starting");
+        Logs.of(ScenePipelineApp.class).debug("starting");
         preinitialize();
         System.exit(run(args, Path.of("").toAbsolutePath()));
     }
@@ -127,7 +127,7 @@ public final class ScenePipelineApp {
                 simulator = ProviderSimulator.start(simulatorSettings(props));
                 simulator.account(simulatorAccount(props));
                 pointAt(props, simulator.baseUrl());
-                props.set("facerig.base-url", String.join(",", simulator.facerigUrls()));
+                props.set("facerig.base-url", String.join(",", simulator.faceRigUrls()));
             }
             submit(cli, settings.folders().inbox());
             return runCamel(cli, props);
@@ -163,7 +163,7 @@ public final class ScenePipelineApp {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport support) {
-                LoggerFactory.getLogger("scene-pipeline").info("Watching {} for plans{}", props.get("pipeline.inbox"),
+                Logs.of(ScenePipelineApp.class).info("Watching {} for plans{}", props.get("pipeline.inbox"),
                         cli.once() ? " (until it is empty)" : " (Ctrl-C to stop)");
             }
         });
@@ -225,7 +225,7 @@ public final class ScenePipelineApp {
             return new SimulatorSettings(Long.parseLong(props.get("simulator.prediction-ms")),
                     Long.parseLong(props.get("simulator.latency-ms")), Double.parseDouble(props.get("simulator.fault-rate")),
                     Long.parseLong(props.get("simulator.file-ttl")), Long.parseLong(props.get("simulator.stall-ms")))
-                    .withFacerigServers(Integer.parseInt(props.get("simulator.facerig-servers")));
+                    .withFaceRigServers(Integer.parseInt(props.get("simulator.facerig-servers")));
         } catch (NumberFormatException | NullPointerException e) {
             throw new SettingsException("simulator.*: prediction-ms, latency-ms, file-ttl, stall-ms and facerig-servers must be whole numbers and fault-rate a number (" + e.getMessage() + ")");
         }

@@ -9,8 +9,8 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class ManagementRoutes implements StartupListener {
 
     static final String REPLICATE_WEBHOOKS = "/webhooks/replicate";
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(ManagementRoutes.class);
     private static final int MAX_BODY = 16 << 20;
     private static final long SECRET_RETRY_S = 30;
 

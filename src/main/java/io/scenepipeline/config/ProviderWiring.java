@@ -40,19 +40,19 @@ final class ProviderWiring {
         registry.bind("facerigAlignmentDeadline", new CallDeadline("facerig.alignment-timeout", json, timer));
         registry.bind("facerigExportDeadline", new CallDeadline("facerig.export-timeout", media, timer));
 
-        List<URI> facerigServers = settings.facerig().baseUrls();
+        List<URI> faceRigServers = settings.facerig().baseUrls();
         int perServer = settings.facerig().maxConcurrent();
         int elevenlabs = settings.concurrency().elevenlabs();
         // one connection pool per provider; face_rig's allows facerig.max-concurrent per server
         registry.bind("replicateConnections", ProviderConnections.pool(settings.concurrency().replicate(),
                 settings.concurrency().replicate(), settings.replicate().connectTimeoutMs()));
         registry.bind("elevenlabsConnections", ProviderConnections.pool(elevenlabs, elevenlabs, settings.elevenlabs().connectTimeoutMs()));
-        registry.bind("facerigConnections", ProviderConnections.pool(perServer * facerigServers.size(), perServer,
+        registry.bind("facerigConnections", ProviderConnections.pool(perServer * faceRigServers.size(), perServer,
                 settings.facerig().connectTimeoutMs()));
 
         // a scene given a slot after waiting for it goes on here: at most one thread per slot is ever busy with a call
-        ExecutorService continuations = executors.newFixedThreadPool(owner, "slot", perServer * facerigServers.size() + elevenlabs);
-        ServerSlots faceRig = new ServerSlots(FaceRigSteps.POOL, facerigServers.stream().map(URI::toString).toList(),
+        ExecutorService continuations = executors.newFixedThreadPool(owner, "slot", perServer * faceRigServers.size() + elevenlabs);
+        ServerSlots faceRig = new ServerSlots(FaceRigSteps.POOL, faceRigServers.stream().map(URI::toString).toList(),
                 perServer, settings.facerig().setAside(), continuations, timer, ledger);
         registry.bind("facerigServers", faceRig);
         registry.bind("elevenlabsSlots", new ServerSlots("ElevenLabs", List.of(settings.elevenlabs().baseUrl().toString()),

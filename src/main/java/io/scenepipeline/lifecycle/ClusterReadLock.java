@@ -8,8 +8,8 @@ import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
 import org.apache.camel.component.file.GenericFileOperations;
 import io.scenepipeline.state.FileClaims;
 
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClusterReadLock implements GenericFileExclusiveReadLockStrategy<File> {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(ClusterReadLock.class);
 
     private final FileClaims claims;
     private final PlanReadLock whole;

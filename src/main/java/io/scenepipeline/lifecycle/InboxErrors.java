@@ -3,8 +3,8 @@ package io.scenepipeline.lifecycle;
 import io.scenepipeline.retry.ProviderErrors;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The inbox consumer's exception handler: what the dead-letter channel could not take (a plan a stop cut off, a dead
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class InboxErrors implements ExceptionHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(InboxErrors.class);
 
     private final boolean cluster;
 

@@ -5,8 +5,8 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import java.util.function.BiConsumer;
  */
 public final class InboxGuard extends DefaultPollingConsumerPollStrategy implements GenericFileFilter<File> {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(InboxGuard.class);
 
     private final Path inbox;
     private final BiConsumer<Path, String> setAside;

@@ -23,8 +23,8 @@ import io.scenepipeline.support.SafeText;
 import io.scenepipeline.support.Secrets;
 import io.scenepipeline.support.ShownPath;
 import org.apache.camel.Exchange;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PlanDeadLetter {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(PlanDeadLetter.class);
 
     private final StepJournal journal;
     private final DeadLetters letters;

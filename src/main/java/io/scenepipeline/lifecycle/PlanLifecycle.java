@@ -21,8 +21,8 @@ import io.scenepipeline.support.Json;
 import io.scenepipeline.support.ShownPath;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ import java.util.List;
  */
 public final class PlanLifecycle {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(PlanLifecycle.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
 
     private final StepJournal journal;

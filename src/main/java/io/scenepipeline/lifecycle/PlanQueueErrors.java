@@ -3,8 +3,8 @@ package io.scenepipeline.lifecycle;
 import io.scenepipeline.retry.ProviderErrors;
 import io.scenepipeline.support.Causes;
 import org.apache.camel.RollbackExchangeException;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.util.ErrorHandler;
 
 /**
@@ -15,7 +15,7 @@ import org.springframework.util.ErrorHandler;
  */
 public final class PlanQueueErrors implements ErrorHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(PlanQueueErrors.class);
 
     @Override
     public void handleError(Throwable failure) {

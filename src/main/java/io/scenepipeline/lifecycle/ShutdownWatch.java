@@ -5,8 +5,8 @@ import io.scenepipeline.support.ShownPath;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -26,7 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class ShutdownWatch extends EventNotifierSupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(ShutdownWatch.class);
 
     private final CamelContext context;
     private final Path inflight;

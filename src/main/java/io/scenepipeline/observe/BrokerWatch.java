@@ -5,8 +5,8 @@ import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class BrokerWatch implements ExceptionListener, Processor {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(BrokerWatch.class);
     private static final long PROBE_MS = 1000;
 
     private final BooleanSupplier reachable;

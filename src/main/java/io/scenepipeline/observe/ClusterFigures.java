@@ -3,8 +3,8 @@ package io.scenepipeline.observe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterFigures {
 
     static final long EVERY_S = 5;
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(ClusterFigures.class);
     private static final List<String> OUTCOMES = List.of("succeeded", "dead-lettered");
 
     private final StepJournal journal;

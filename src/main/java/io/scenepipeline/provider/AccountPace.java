@@ -4,8 +4,8 @@ import io.scenepipeline.state.SlotLedger;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  */
 public final class AccountPace extends AsyncProcessorSupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(AccountPace.class);
     static final long QUIET_MS = 60_000;
 
     private final String name;

@@ -5,8 +5,8 @@ import io.scenepipeline.support.ShownPath;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ import java.util.function.ToLongFunction;
  */
 public final class DiskRoom extends AsyncProcessorSupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(DiskRoom.class);
 
     /** A folder short of space: which (its setting), and how much it has. */
     public record Shortage(String setting, Path folder, long freeBytes) {

@@ -8,8 +8,8 @@ import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerSlots extends AsyncProcessorSupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(ServerSlots.class);
     /** How soon a waiter tries again for a slot another process holds. */
     private static final long LEDGER_RETRY_MS = 100;
 

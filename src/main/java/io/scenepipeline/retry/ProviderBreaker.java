@@ -4,8 +4,8 @@ import io.scenepipeline.support.IntakeSwitch;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProviderBreaker {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(ProviderBreaker.class);
 
     public enum State { CLOSED, OPEN, HALF_OPEN }
 

@@ -8,8 +8,8 @@ import io.scenepipeline.run.Steps;
 import io.scenepipeline.support.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.util.function.BiConsumer;
@@ -23,7 +23,7 @@ import java.util.function.BiConsumer;
  */
 public final class StepFailureHandler implements Processor {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(StepFailureHandler.class);
 
     private final RetryDecider decider;
     private final Secrets secrets;

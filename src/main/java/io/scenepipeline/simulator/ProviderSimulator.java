@@ -2,8 +2,8 @@ package io.scenepipeline.simulator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProviderSimulator implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline.simulator");
+    private static final Logger LOG = Logs.of(ProviderSimulator.class);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -64,7 +64,7 @@ public final class ProviderSimulator implements AutoCloseable {
         this.faceRig = new FaceRigSimulator(faults, settings);
         faceRigs.add(faceRig);
         server.createContext("/", this::handle);
-        for (int i = 2; i <= Math.max(1, settings.facerigServers()); i++) {
+        for (int i = 2; i <= Math.max(1, settings.faceRigServers()); i++) {
             FaceRigSimulator rig = new FaceRigSimulator(faults, settings);
             HttpServer extra = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             extra.setExecutor(executor);
@@ -94,7 +94,7 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** The base URLs of the simulated face_rig servers, the first being {@link #baseUrl()}. */
-    public List<String> facerigUrls() {
+    public List<String> faceRigUrls() {
         List<String> urls = new ArrayList<>(List.of(baseUrl()));
         extraFaceRigServers.forEach(x -> urls.add("http://" + x.getAddress().getAddress().getHostAddress() + ":" + x.getAddress().getPort()));
         return urls;
@@ -119,9 +119,9 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** Requests each simulated face_rig server has served, by its base URL. */
-    public Map<String, Map<String, Integer>> facerigCounts() {
+    public Map<String, Map<String, Integer>> faceRigCounts() {
         Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-        List<String> urls = facerigUrls();
+        List<String> urls = faceRigUrls();
         for (int i = 0; i < faceRigs.size(); i++) {
             out.put(urls.get(i), faceRigs.get(i).counts());
         }
@@ -133,7 +133,7 @@ public final class ProviderSimulator implements AutoCloseable {
         sim.server.start();
         sim.extraFaceRigServers.forEach(HttpServer::start);
         LOG.info("Provider simulator listening on {}{}", sim.baseUrl(), sim.faceRigs.size() == 1 ? ""
-                : " (face_rig also on " + String.join(", ", sim.facerigUrls().subList(1, sim.faceRigs.size())) + ")");
+                : " (face_rig also on " + String.join(", ", sim.faceRigUrls().subList(1, sim.faceRigs.size())) + ")");
         return sim;
     }
 
@@ -171,7 +171,7 @@ public final class ProviderSimulator implements AutoCloseable {
             }
             if (req.path.equals("/_simulator/requests")) {
                 req.json(200, Map.of("requests", requestCounts(), "creates_by_input", replicate.createsByInput(),
-                        "facerig_servers", facerigCounts(), "max_in_flight", inFlight.most(), "throttled", throttledCounts(),
+                        "facerig_servers", faceRigCounts(), "max_in_flight", inFlight.most(), "throttled", throttledCounts(),
                         "spoken_by_text", elevenLabs.spokenByText(), "fault_rate", faults.rate()));
                 return;
             }

@@ -57,8 +57,8 @@ public final class SimulatorMain {
         ProviderSimulator simulator = ProviderSimulator.start(settings);
         simulator.account(SimAccount.from(System::getProperty));
         System.out.println(simulator.baseUrl());
-        if (settings.facerigServers() > 1) {
-            System.out.println("facerig.base-url=" + String.join(",", simulator.facerigUrls()));
+        if (settings.faceRigServers() > 1) {
+            System.out.println("facerig.base-url=" + String.join(",", simulator.faceRigUrls()));
         }
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -12,10 +12,10 @@ import java.util.Map;
  *                     runs), {@code tts}, {@code upload}, {@code align}, {@code emotions}, {@code export} (ms)
  * @param fastMedia    tiny stand-in media instead of rendered ones (for benchmarks: no encoding cost)
  * @param clipBytes    when &gt; 0, every clip is served as a stream of this many bytes (large-download tests)
- * @param facerigServers how many face_rig servers to simulate, each on its own port and one call at a time
+ * @param faceRigServers how many face_rig servers to simulate, each on its own port and one call at a time
  */
 public record SimulatorSettings(long predictionMs, long latencyMs, double faultRate, long fileTtlMs, long stallMs,
-                                Map<String, Long> latencies, boolean fastMedia, long clipBytes, int facerigServers) {
+                                Map<String, Long> latencies, boolean fastMedia, long clipBytes, int faceRigServers) {
 
     public SimulatorSettings(long predictionMs, long latencyMs, double faultRate, long fileTtlMs, long stallMs) {
         this(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, Map.of(), false, 0, 1);
@@ -27,7 +27,7 @@ public record SimulatorSettings(long predictionMs, long latencyMs, double faultR
     }
 
     /** The same settings with {@code n} simulated face_rig servers. */
-    public SimulatorSettings withFacerigServers(int n) {
+    public SimulatorSettings withFaceRigServers(int n) {
         return new SimulatorSettings(predictionMs, latencyMs, faultRate, fileTtlMs, stallMs, latencies, fastMedia, clipBytes, n);
     }
 

@@ -1,8 +1,8 @@
 package io.scenepipeline.state;
 
 import io.scenepipeline.support.AtomicFiles;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ArtifactStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(ArtifactStore.class);
     /** An artifact's name: the content's SHA-256 and the output's extension, nothing else (no folder, no dots). */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[0-9a-f]{64}(\\.[A-Za-z0-9]{1,10})?");
 

@@ -2,8 +2,8 @@ package io.scenepipeline.state;
 
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Json;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class FileStepJournal extends ArtifactJournal {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(FileStepJournal.class);
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
 
     private final Path steps;

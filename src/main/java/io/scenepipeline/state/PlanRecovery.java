@@ -1,8 +1,8 @@
 package io.scenepipeline.state;
 
 import io.scenepipeline.support.AtomicFiles;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class PlanRecovery {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(PlanRecovery.class);
     /** Folders of the work folder that only a running process uses: what a dead run left there is removed. */
     private static final List<String> SCRATCH = List.of("staging", "assembly", "replaced", "tmp");
 

@@ -3,8 +3,8 @@ package io.scenepipeline.support;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.support.service.ServiceHelper;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Set;
@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class IntakeSwitch {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(IntakeSwitch.class);
 
     private final List<String> routes;
     private final Set<String> reasons = ConcurrentHashMap.newKeySet();

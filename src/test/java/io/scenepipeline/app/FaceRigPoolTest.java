@@ -56,7 +56,7 @@ class FaceRigPoolTest extends PipelineTestSupport {
 
         JsonNode manifest = readJson(outbox("shared").resolve("manifest.json"));
         assertThat(manifest.path("status").asText()).isEqualTo("succeeded");
-        Map<String, Map<String, Integer>> byServer = SIMULATOR.get().facerigCounts();
+        Map<String, Map<String, Integer>> byServer = SIMULATOR.get().faceRigCounts();
         System.out.println("face_rig requests per server: " + byServer);
         assertThat(byServer).hasSize(3).allSatisfy((url, counts) -> {
             assertThat(counts.getOrDefault("facerig.export", 0)).as("exports on %s", url).isPositive();
@@ -78,10 +78,10 @@ class FaceRigPoolTest extends PipelineTestSupport {
 
     @Test
     void should_finish_the_plan_on_the_other_servers_when_one_dies_mid_plan() throws Exception {
-        String second = SIMULATOR.get().facerigUrls().get(1);
+        String second = SIMULATOR.get().faceRigUrls().get(1);
         Thread killer = new Thread(() -> {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> SIMULATOR.get().facerigCounts().get(second).getOrDefault("facerig.export", 0) >= 1);
+                    .until(() -> SIMULATOR.get().faceRigCounts().get(second).getOrDefault("facerig.export", 0) >= 1);
             SIMULATOR.get().stopFaceRig(2);
         });
         killer.start();
@@ -94,7 +94,7 @@ class FaceRigPoolTest extends PipelineTestSupport {
         for (int n = 1; n <= 12; n++) {
             assertThat(outbox("survivor").resolve("face_rig/scene_" + n + ".mp4")).isNotEmptyFile();
         }
-        Map<String, Map<String, Integer>> byServer = SIMULATOR.get().facerigCounts();
+        Map<String, Map<String, Integer>> byServer = SIMULATOR.get().faceRigCounts();
         System.out.println("face_rig requests per server, the second stopped mid-plan: " + byServer);
         int others = byServer.entrySet().stream().filter(e -> !e.getKey().equals(second))
                 .mapToInt(e -> e.getValue().getOrDefault("facerig.export", 0)).sum();

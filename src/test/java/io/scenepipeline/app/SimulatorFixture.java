@@ -43,7 +43,7 @@ final class SimulatorFixture {
         ProviderSimulator sim = get();
         p.setProperty("replicate.base-url", sim.baseUrl());
         p.setProperty("elevenlabs.base-url", sim.baseUrl());
-        p.setProperty("facerig.base-url", String.join(",", sim.facerigUrls()));
+        p.setProperty("facerig.base-url", String.join(",", sim.faceRigUrls()));
         return p;
     }
 }

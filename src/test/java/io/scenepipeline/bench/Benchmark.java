@@ -30,7 +30,7 @@ public final class Benchmark {
     }
 
     record Scenario(String name, int scenes, int concurrency, boolean faceRig, Map<String, Long> latencies, long poll,
-                    double faultRate, long redeliveryDelay, int maxRedeliveries, String promptSuffix, String note, int facerigServers) {
+                    double faultRate, long redeliveryDelay, int maxRedeliveries, String promptSuffix, String note, int faceRigServers) {
         Scenario(String name, int scenes, int concurrency, boolean faceRig, Map<String, Long> latencies, long poll,
                  double faultRate, long redeliveryDelay, int maxRedeliveries, String promptSuffix, String note) {
             this(name, scenes, concurrency, faceRig, latencies, poll, faultRate, redeliveryDelay, maxRedeliveries, promptSuffix, note, 1);

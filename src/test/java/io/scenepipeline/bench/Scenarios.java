@@ -28,10 +28,10 @@ final class Scenarios {
     static Map<String, Object> run(Benchmark.Scenario s) throws Exception {
         Path dir = ROOT.resolve(s.name());
         AtomicFiles.deleteTree(dir);
-        SimulatorSettings sim = new SimulatorSettings(0, 0, s.faultRate(), 3_600_000, 70_000, s.latencies(), true, 0, s.facerigServers());
+        SimulatorSettings sim = new SimulatorSettings(0, 0, s.faultRate(), 3_600_000, 70_000, s.latencies(), true, 0, s.faceRigServers());
         CallGaps gaps = new CallGaps(Math.max(1, s.poll()));
         try (ProviderSimulator simulator = ProviderSimulator.start(sim); Sampler sampler = new Sampler()) {
-            Main main = pipeline(dir, simulator.baseUrl(), String.join(",", simulator.facerigUrls()), s.concurrency(), s.faceRig(), s.poll(),
+            Main main = pipeline(dir, simulator.baseUrl(), String.join(",", simulator.faceRigUrls()), s.concurrency(), s.faceRig(), s.poll(),
                     s.redeliveryDelay(), s.maxRedeliveries(),
                     s.name().startsWith("backoff") ? Integer.getInteger("bench.backoff-workers", 8) : 16, gaps);
             long start = System.nanoTime();
@@ -106,7 +106,7 @@ final class Scenarios {
         }
         long visualBound = waves * visual;
         // face_rig: each server does one call at a time; the scenes' face_rig work is shared among the servers
-        long narrationBound = tts + (s.scenes() + s.facerigServers() - 1) / s.facerigServers() * faceRig;
+        long narrationBound = tts + (s.scenes() + s.faceRigServers() - 1) / s.faceRigServers() * faceRig;
         return Math.max(visualBound, narrationBound);
     }
 
@@ -141,13 +141,13 @@ final class Scenarios {
         return pipeline(dir, base, base, concurrency, faceRig, poll, delay, retries, workers, null);
     }
 
-    static Main pipeline(Path dir, String base, String facerigUrls, int concurrency, boolean faceRig, long poll, long delay, int retries,
+    static Main pipeline(Path dir, String base, String faceRigUrls, int concurrency, boolean faceRig, long poll, long delay, int retries,
                          int workers, CallGaps gaps) throws Exception {
-        return pipeline(dir, base, facerigUrls, concurrency, faceRig, poll, delay, retries, workers, gaps, new Properties());
+        return pipeline(dir, base, faceRigUrls, concurrency, faceRig, poll, delay, retries, workers, gaps, new Properties());
     }
 
     /** @param extra settings over the benchmark's own (the account's limits, webhooks, ...) */
-    static Main pipeline(Path dir, String base, String facerigUrls, int concurrency, boolean faceRig, long poll, long delay, int retries,
+    static Main pipeline(Path dir, String base, String faceRigUrls, int concurrency, boolean faceRig, long poll, long delay, int retries,
                          int workers, CallGaps gaps, Properties extra) throws Exception {
         Properties p = new Properties();
         p.setProperty("pipeline.inbox", dir.resolve("inbox").toString());
@@ -175,7 +175,7 @@ final class Scenarios {
         }
         p.setProperty("replicate.base-url", base);
         p.setProperty("elevenlabs.base-url", base);
-        p.setProperty("facerig.base-url", facerigUrls);
+        p.setProperty("facerig.base-url", faceRigUrls);
         p.setProperty("elevenlabs.max-concurrent", String.valueOf(Math.max(2, Math.min(100, concurrency))));
         p.setProperty("replicate.api-token", "bench-token");
         p.setProperty("elevenlabs.api-key", "bench-key");

@@ -6,8 +6,8 @@ import io.scenepipeline.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Set;
@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class PredictionAdoption {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(PredictionAdoption.class);
 
     private static final Set<String> FAILED = Set.of("failed", "canceled", "aborted");
     private static final long CLOCK_SKEW_MS = 30_000;

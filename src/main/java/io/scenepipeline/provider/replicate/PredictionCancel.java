@@ -6,8 +6,8 @@ import io.scenepipeline.run.Steps;
 import io.scenepipeline.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 
@@ -18,7 +18,7 @@ import java.io.IOException;
  */
 public final class PredictionCancel {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(PredictionCancel.class);
 
     private final ReplicateSettings settings;
     private final ReplicateSteps replicate;

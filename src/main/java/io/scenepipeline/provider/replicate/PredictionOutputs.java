@@ -11,8 +11,8 @@ import io.scenepipeline.support.MalformedResponseException;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +28,7 @@ import java.util.Base64;
  */
 public final class PredictionOutputs {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(PredictionOutputs.class);
 
     private final ReplicateSettings settings;
     private final StepJournal journal;

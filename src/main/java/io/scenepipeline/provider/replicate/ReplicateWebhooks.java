@@ -6,8 +6,8 @@ import io.scenepipeline.support.StandardWebhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class ReplicateWebhooks {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(ReplicateWebhooks.class);
     private static final int REMEMBERED = 10_000;
     private static final long QUIET_MS = 60_000;
 

@@ -1,8 +1,8 @@
 package io.scenepipeline.state.jdbc;
 
 import io.scenepipeline.support.Causes;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  */
 public final class Database {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(Database.class);
 
     /** Work done in one transaction. */
     @FunctionalInterface

@@ -1,8 +1,8 @@
 package io.scenepipeline.state.jdbc;
 
 import io.scenepipeline.state.FileClaims;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JdbcFileClaims implements FileClaims {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(JdbcFileClaims.class);
     static final String NAME = "scene-pipeline-inbox";
 
     private final Database db;

@@ -1,8 +1,8 @@
 package io.scenepipeline.state.jdbc;
 
 import io.scenepipeline.state.SlotLedger;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JdbcSlotLedger implements SlotLedger {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(JdbcSlotLedger.class);
 
     private final Database db;
     private final String node;

@@ -6,8 +6,8 @@ import io.scenepipeline.state.ClaimLostException;
 import io.scenepipeline.state.PendingPrediction;
 import io.scenepipeline.state.StepEntry;
 import io.scenepipeline.support.Json;
+import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class JdbcStepJournal extends ArtifactJournal {
 
-    private static final Logger LOG = LoggerFactory.getLogger("scene-pipeline");
+    private static final Logger LOG = Logs.of(JdbcStepJournal.class);
 
     private final Database db;
     private final String node;
