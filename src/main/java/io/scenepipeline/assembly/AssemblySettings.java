@@ -32,6 +32,6 @@ public record AssemblySettings(boolean enabled, String ffmpeg, int width, int he
         }
         return new AssemblySettings(r.bool("assembly.enabled"), r.required("assembly.ffmpeg"), width, height,
                 r.integer("assembly.fps", 1, 120), r.integer("assembly.crf", 0, 51), r.oneOf("assembly.preset", PRESETS), pipScale,
-                r.integer("assembly.pip-margin", 0, 1000), r.longValue("assembly.timeout", 1000));
+                r.integer("assembly.pip-margin", 0, 1000), r.millis("assembly.timeout", 1000));
     }
 }

@@ -18,7 +18,7 @@ public record InboxSettings(long minAgeMs, long checkIntervalMs, long settleMs, 
 
     public static InboxSettings from(Function<String, String> lookup) {
         SettingsReader r = new SettingsReader(lookup);
-        return new InboxSettings(r.longValue("pipeline.inbox.min-age", 0), r.longValue("pipeline.inbox.check-interval", 1),
-                r.longValue("pipeline.inbox.settle-time", 0), r.duration("pipeline.dead-letter.retry-interval"));
+        return new InboxSettings(r.millis("pipeline.inbox.min-age", 0), r.millis("pipeline.inbox.check-interval", 1),
+                r.millis("pipeline.inbox.settle-time", 0), r.duration("pipeline.dead-letter.retry-interval"));
     }
 }

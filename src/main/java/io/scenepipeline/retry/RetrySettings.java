@@ -24,9 +24,9 @@ public record RetrySettings(Map<String, Backoff> components, String retryableSta
     public static RetrySettings from(SettingsReader r) {
         Map<String, Backoff> components = COMPONENTS.stream().collect(Collectors.toMap(Function.identity(), c -> new Backoff(
                 r.integer("retry." + c + ".maximumRedeliveries", 0, 100),
-                r.longValue("retry." + c + ".redeliveryDelay", 0),
+                r.millis("retry." + c + ".redeliveryDelay", 0),
                 r.decimal("retry." + c + ".backOffMultiplier", 1.0),
-                r.longValue("retry." + c + ".maximumRedeliveryDelay", 0),
+                r.millis("retry." + c + ".maximumRedeliveryDelay", 0),
                 r.optionalDecimal("retry." + c + ".collisionAvoidanceFactor", 0.0, 0.0, 1.0))));
         String statusCodes = r.required("retry.retryable-status-codes");
         for (String code : statusCodes.split(",")) {

@@ -59,7 +59,7 @@ public record SettingsReader(Function<String, String> lookup) {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new SettingsException(key + ": must be a whole number of milliseconds, got '" + v + "'");
+            throw new SettingsException(key + ": must be a whole number, got '" + v + "'");
         }
     }
 
@@ -104,6 +104,15 @@ public record SettingsReader(Function<String, String> lookup) {
             case "s" -> Duration.ofSeconds(n);
             default -> Duration.ofMillis(n);
         };
+    }
+
+    /** A time setting in milliseconds ({@link #duration}: {@code 60s}, {@code 5m}, or plain milliseconds), at least {@code min}. */
+    public long millis(String key, long min) {
+        long ms = duration(key).toMillis();
+        if (ms < min) {
+            throw new SettingsException(key + ": must be at least " + min + " ms, got " + required(key));
+        }
+        return ms;
     }
 
     public boolean bool(String key) {

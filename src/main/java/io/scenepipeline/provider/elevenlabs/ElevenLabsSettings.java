@@ -19,7 +19,7 @@ public record ElevenLabsSettings(URI baseUrl, String apiKey, long connectTimeout
 
     public static ElevenLabsSettings from(SettingsReader r) {
         return new ElevenLabsSettings(r.url("elevenlabs.base-url"), r.secret("elevenlabs.api-key", "ELEVENLABS_API_KEY"),
-                r.longValue("elevenlabs.connect-timeout", 1),
+                r.millis("elevenlabs.connect-timeout", 1),
                 r.matching("elevenlabs.voice-id", "[A-Za-z0-9]{1,64}", "an ElevenLabs voice id"),
                 r.required("elevenlabs.model-id"),
                 r.matching("elevenlabs.output-format", "(wav|pcm)_(8000|16000|22050|24000|32000|44100|48000)", "wav_<rate> or pcm_<rate>"),

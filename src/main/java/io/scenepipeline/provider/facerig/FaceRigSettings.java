@@ -18,7 +18,7 @@ public record FaceRigSettings(List<URI> baseUrls, int maxConcurrent, long connec
 
     public static FaceRigSettings from(SettingsReader r) {
         return new FaceRigSettings(r.urls("facerig.base-url"), r.integer("facerig.max-concurrent", 1, 100),
-                r.longValue("facerig.connect-timeout", 1), r.duration("facerig.set-aside"),
+                r.millis("facerig.connect-timeout", 1), r.duration("facerig.set-aside"),
                 io.scenepipeline.provider.Origin.of(r, r.urls("facerig.base-url").get(0), null));
     }
 }

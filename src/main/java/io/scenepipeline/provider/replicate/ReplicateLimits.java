@@ -29,7 +29,7 @@ public record ReplicateLimits(int createsPerMinute, int createBurst, int request
             throw new SettingsException("replicate.prefer-wait: Replicate holds a create at most 60s, got " + r.required("replicate.prefer-wait"));
         }
         // a held create must be answered within replicate.response-timeout, with 5 s to spare
-        long answer = r.longValue("replicate.response-timeout", 1);
+        long answer = r.millis("replicate.response-timeout", 1);
         wait = Duration.ofSeconds(Math.max(0, Math.min(wait.toSeconds(), (answer - 5000) / 1000)));
         return new ReplicateLimits(r.integer("replicate.max-creates-per-minute", 1, 100_000), r.integer("replicate.create-burst", 1, 10_000),
                 r.integer("replicate.max-requests-per-minute", 1, 1_000_000), r.integer("replicate.request-burst", 1, 10_000),

@@ -38,10 +38,10 @@ public record ReplicateSettings(URI baseUrl, String token, long connectTimeoutMs
     /** @param storyboardEnabled {@code pipeline.storyboard.enabled}: text-to-image is then retried as {@code storyboard} */
     public static ReplicateSettings from(SettingsReader r, boolean storyboardEnabled) {
         return new ReplicateSettings(r.url("replicate.base-url"), r.secret("replicate.api-token", "REPLICATE_API_TOKEN"),
-                r.longValue("replicate.connect-timeout", 1),
+                r.millis("replicate.connect-timeout", 1),
                 model(r, "replicate.image-model", ReplicateModel.Kind.IMAGE),
                 model(r, "replicate.video-model", ReplicateModel.Kind.VIDEO),
-                r.longValue("replicate.poll-interval", 1), r.longValue("replicate.prediction-timeout", 1),
+                r.millis("replicate.poll-interval", 1), r.millis("replicate.prediction-timeout", 1),
                 list(r, "replicate.transient-errors", false),
                 r.oneOf("replicate.video-resolution", List.of("480p", "720p", "1080p")),
                 r.longValue("replicate.max-inline-image-bytes", 0),
