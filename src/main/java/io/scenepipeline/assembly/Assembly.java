@@ -1,6 +1,7 @@
 package io.scenepipeline.assembly;
 
 import io.scenepipeline.run.Failure;
+import io.scenepipeline.run.AssemblyOutcome;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.SceneResult;
 import io.scenepipeline.run.StepRecord;
@@ -100,11 +101,11 @@ public final class Assembly {
 
     private void assemble(PlanRun run) throws IOException, InterruptedException {
         if (!settings.enabled()) {
-            run.assembly("skipped: assembly disabled (assembly.enabled=false)", null);
+            run.assembly(new AssemblyOutcome.Skipped("skipped: assembly disabled (assembly.enabled=false)"));
             return;
         }
         if (ffmpeg == null) {
-            run.assembly("skipped: ffmpeg not found", null);
+            run.assembly(new AssemblyOutcome.Skipped("skipped: ffmpeg not found"));
             LOG.info("plan={} Assembly skipped: ffmpeg not found (assembly.ffmpeg={})", run.planId(), settings.ffmpeg());
             return;
         }
@@ -117,7 +118,7 @@ public final class Assembly {
         Optional<StepEntry> earlier = journal.find(key);
         if (earlier.isPresent()) {
             journal.restore(earlier.get(), target);
-            run.assembly(result(seconds, pip, true, 0), FILE);
+            run.assembly(new AssemblyOutcome.Made(FILE, rounded(seconds), pip, true, null));
             LOG.info("plan={} {} Assembly: {} taken from the journal ({} s of video)", run.planId(), stage(), FILE, FfmpegCommand.format(seconds));
             return;
         }
@@ -144,7 +145,7 @@ public final class Assembly {
             AtomicFiles.move(out, target);
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             journal.record(io.scenepipeline.state.FinishedStep.local(key, "assembly", "ffmpeg", 1, tookMs), target);
-            run.assembly(result(seconds, pip, false, tookMs), FILE);
+            run.assembly(new AssemblyOutcome.Made(FILE, rounded(seconds), pip, false, tookMs));
             LOG.info("plan={} {} Assembly: {} ({} s of video, {} scenes{}) in {} s", run.planId(), stage(), FILE, FfmpegCommand.format(seconds), parts.size(),
                     pip ? ", face_rig picture-in-picture" : "", FfmpegCommand.format(tookMs / 1000.0));
         } finally {
@@ -158,16 +159,8 @@ public final class Assembly {
         return "[" + n + "/" + n + "]";
     }
 
-    private static Map<String, Object> result(double seconds, boolean pip, boolean reused, long tookMs) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", FILE);
-        m.put("duration_s", Math.round(seconds * 1000) / 1000.0);
-        m.put("picture_in_picture", pip);
-        m.put("reused", reused);
-        if (!reused) {
-            m.put("encode_ms", tookMs);
-        }
-        return m;
+    private static double rounded(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
     }
 
     private void fail(PlanRun run, String what, Path stderr) throws IOException {
@@ -212,8 +205,7 @@ public final class Assembly {
             if (audio != null) {
                 seconds = wavSeconds(audio);
             } else {
-                Object clipSeconds = scene.duration().getOrDefault("clip", scene.duration().get("requested"));
-                seconds = clipSeconds instanceof Number n ? n.doubleValue() : 5;
+                seconds = scene.duration().clip() != null ? scene.duration().clip() : scene.duration().requested();
             }
             parts.add(new Part(scene.sceneNumber(), clip, audio, face, seconds, sha(scene, "image-to-video", clip),
                     sha(scene, "text-to-speech", audio), sha(scene, "export", face)));

@@ -7,7 +7,9 @@ import io.scenepipeline.lifecycle.InboxGuard;
 import io.scenepipeline.lifecycle.PlanDeadLetter;
 import io.scenepipeline.lifecycle.PlanIntake;
 import io.scenepipeline.lifecycle.PlanLifecycle;
+import io.scenepipeline.lifecycle.PlanOutcomes;
 import io.scenepipeline.lifecycle.PlanReadLock;
+import io.scenepipeline.lifecycle.SceneOutcomes;
 import io.scenepipeline.lifecycle.ShutdownWatch;
 import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.output.DeadLetters;
@@ -44,9 +46,11 @@ final class PlanWiring {
         PlanIntake intake = new PlanIntake(folders.work(), settings.limits().maxPlanBytes(), new PlanParser(
                 faceRig, settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics, journal);
         registry.bind("planIntake", intake);
+        registry.bind("sceneOutcomes", new SceneOutcomes());
         ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(folders.work()), intake, clusterMode);
         context.getManagementStrategy().addEventNotifier(shutdown);
-        PlanDeadLetter planDeadLetter = new PlanDeadLetter(deadLetters, stats, secrets, metrics, shutdown, journal);
+        registry.bind("planOutcomes", new PlanOutcomes(shutdown, journal));
+        PlanDeadLetter planDeadLetter = new PlanDeadLetter(deadLetters, stats, secrets, metrics, journal);
         registry.bind("planDeadLetter", planDeadLetter);
         registry.bind("inboxGuard", new InboxGuard(folders.inbox(), planDeadLetter::setAside));
         registry.bind("inboxErrors", new InboxErrors(clusterMode));

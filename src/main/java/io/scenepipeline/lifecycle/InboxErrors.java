@@ -7,8 +7,8 @@ import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
 
 /**
- * The inbox consumer's exception handler: what the dead-letter channel could not take (a plan a stop cut off, a dead
- * letter even the work folder refused) is said in one line, not a stack trace; the plan's file stays in flight. In
+ * The inbox consumer's exception handler: what the dead-letter channel could not take (a dead letter even the work
+ * folder refused) is said in one line, not a stack trace; the plan's file stays in flight. In
  * cluster mode nothing is in flight yet while a file is in the shared inbox: it stays there and is tried again at the
  * next poll, by whichever node claims it, so that is said as a warning.
  */
@@ -35,8 +35,9 @@ public final class InboxErrors implements ExceptionHandler {
 
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
-        if (exception instanceof PlanDeadLetter.LeftForNextStartException) {
-            return;
+        PlanDelivery delivery = exchange == null ? null : PlanDelivery.peek(exchange);
+        if (delivery != null && delivery.wasLeft()) {
+            return; // cut off by a stop, or handed on: its own line said so, and the file stays for the next start
         }
         String file = exchange == null ? null : PlanIntake.fileName(exchange);
         String what = exception == null ? message : ProviderErrors.describe(exception);

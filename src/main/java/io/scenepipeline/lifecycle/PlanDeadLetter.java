@@ -39,7 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The dead-letter channel of the inbox: a plan that cannot finish goes to {@code pipeline.dead-letter} as the
  * submitted bytes, unchanged, with {@code <plan>.error.json} and {@code <plan>.report.html} (an existing name gets a
- * numeric suffix). A plan a stop cut off is not dead-lettered: it stays in flight for the next start.
+ * numeric suffix). Only failures come here: a plan a stop cut off, or one handed on to another node, is left by its own
+ * clause before ({@link PlanOutcomes}).
  */
 public final class PlanDeadLetter {
 
@@ -50,24 +51,14 @@ public final class PlanDeadLetter {
     private final RunStats stats;
     private final Secrets secrets;
     private final PipelineMetrics metrics;
-    private final ShutdownWatch shutdown;
     private final Set<String> stuck = ConcurrentHashMap.newKeySet();
 
-    public PlanDeadLetter(DeadLetters letters, RunStats stats, Secrets secrets, PipelineMetrics metrics, ShutdownWatch shutdown,
-                          StepJournal journal) {
+    public PlanDeadLetter(DeadLetters letters, RunStats stats, Secrets secrets, PipelineMetrics metrics, StepJournal journal) {
         this.journal = journal;
         this.letters = letters;
         this.stats = stats;
         this.secrets = secrets;
         this.metrics = metrics;
-        this.shutdown = shutdown;
-    }
-
-    /** A stop cut the plan off: the exchange fails, so its file stays in {@code pipeline.work/inflight/}. */
-    public static final class LeftForNextStartException extends RuntimeException {
-        LeftForNextStartException(String message) {
-            super(message, null, false, false);
-        }
     }
 
     public void deadLetter(Exchange exchange) throws IOException {
@@ -75,29 +66,6 @@ public final class PlanDeadLetter {
         PlanRun run = Steps.run(exchange);
         String fileName = PlanIntake.fileName(exchange);
         String planId = run != null ? run.planId() : PlanIds.choose(null, fileName);
-        if (shutdown != null && shutdown.cutOff(failure)) {
-            leave(exchange, "plan " + planId + " was cut off by the stop");
-            return;
-        }
-        Optional<Throwable> lost = Causes.of(failure).stream().filter(ClaimLostException.class::isInstance).findFirst();
-        if (lost.isEmpty() && run != null) {
-            // cluster mode: whatever failed here, a plan this node no longer holds is not this node's to dead-letter
-            try {
-                journal.checkClaim(StepKeys.planKey(run.planId()));
-            } catch (ClaimLostException e) {
-                lost = Optional.of(e);
-            }
-        }
-        if (lost.isPresent()) {
-            // cluster mode: this node stood still, its plan went to another node, which finishes it
-            LOG.warn("plan={} Left to the node that took it over: {}", planId, lost.get().getMessage());
-            if (run != null) {
-                // what this node made for it is in the journal, which the other node reads: nothing to keep here
-                AtomicFiles.deleteTree(run.stagingDir());
-            }
-            leave(exchange, "plan " + planId + " was handed on to another node");
-            return;
-        }
         if (run != null && run.runId() != null && !journal.decide(run.runId(), planId, "dead-lettered", run.costUsd())) {
             // cluster mode: another node already ended this run (a late delivery): no second outcome
             LOG.info("plan={} Not dead-lettered: this run already ended ({})", planId, journal.outcome(run.runId()).orElse("elsewhere"));
@@ -128,20 +96,6 @@ public final class PlanDeadLetter {
                 Duration.ofMillis(Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated())));
         LOG.error("plan={} Pipeline failed: {} -> {}", planId, redacted.error(),
                 delivery.plan() != null ? ShownPath.of(delivery.plan()) : "waiting for the dead-letter folder");
-    }
-
-    /**
-     * The plan is not this node's to dead-letter. A file stays in {@code pipeline.work/inflight/} for the next start
-     * (the exception fails the inbox exchange); a message from the plans queue is rolled back, quietly (the line above
-     * said why), and the broker hands it on.
-     */
-    private static void leave(Exchange exchange, String why) {
-        PlanDelivery delivery = PlanDelivery.peek(exchange);
-        if (delivery != null && delivery.fromQueue()) {
-            exchange.setRollbackOnly(true);
-            return;
-        }
-        throw new LeftForNextStartException(why);
     }
 
     /**

@@ -15,6 +15,7 @@ final class PlanDelivery {
     private final boolean fromQueue;
     private volatile byte[] bytes;
     private volatile String queuedLine;
+    private volatile boolean left;
 
     private PlanDelivery(boolean fromQueue) {
         this.fromQueue = fromQueue;
@@ -52,6 +53,15 @@ final class PlanDelivery {
 
     void bytes(byte[] submitted) {
         this.bytes = submitted;
+    }
+
+    /** The plan was left (cut off by a stop, handed on to another node): not ended here, not a failure to report. */
+    boolean wasLeft() {
+        return left;
+    }
+
+    void left() {
+        this.left = true;
     }
 
     String queuedLine() {

@@ -8,6 +8,8 @@ import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.ProviderErrors;
 import io.scenepipeline.run.Failure;
+import io.scenepipeline.run.AssemblyOutcome;
+import io.scenepipeline.run.PlanOutcome;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.run.SceneResult;
@@ -19,6 +21,7 @@ import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.FileProblems;
 import io.scenepipeline.support.Json;
 import io.scenepipeline.support.ShownPath;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import io.scenepipeline.support.log.Logs;
@@ -85,16 +88,17 @@ public final class PlanLifecycle {
 
     /** True once a scene of this plan has failed for good: scenes not yet started then do not start. */
     public boolean planFailed(Exchange exchange) {
-        return Steps.run(exchange).firstError() != null;
+        return Steps.run(exchange).scenesStopped();
     }
 
     /** A scene failed for good: remember why (the plan fails once its running scenes are done). */
     public void sceneFailed(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         PlanRun run = Steps.run(exchange);
-        run.sceneFailed(error);
+        run.stopScenes();
         SceneResult failed = Steps.sceneResult(exchange);
         if (failed != null) {
+            failed.failed(error == null ? new IllegalStateException("unknown error") : error);
             failed.steps().stream().filter(StepRecord::finished).forEach(metrics::stepFinished);
         }
         if (run.failure() == null) {
@@ -106,16 +110,15 @@ public final class PlanLifecycle {
         }
     }
 
-    /** After the split: fails the plan with its first scene failure, if any. */
-    public void scenesDone(Exchange exchange) throws Exception {
-        PlanRun run = Steps.run(exchange);
-        Throwable first = run.firstError() != null ? run.firstError() : exchange.getException();
-        if (first instanceof Exception e) {
+    /** After the split, with what its aggregation made of the scenes: the plan fails with its first scene failure. */
+    public void scenesDone(@Body PlanOutcome outcome) throws Exception {
+        if (outcome == null || !outcome.failed()) {
+            return;
+        }
+        if (outcome.failure() instanceof Exception e) {
             throw e;
         }
-        if (first != null) {
-            throw new IllegalStateException(first);
-        }
+        throw new IllegalStateException(outcome.failure());
     }
 
     public void sceneDone(Exchange exchange) {
@@ -174,7 +177,7 @@ public final class PlanLifecycle {
         AtomicFiles.write(staging.resolve("manifest.json"), Json.pretty(Manifest.of(run, finished)));
         AtomicFiles.write(staging.resolve("report.html"),
                 HtmlReport.succeeded(run, finished, run.finalVideo(),
-                        run.assembly() instanceof String note ? "No final video: " + note.replaceFirst("^skipped: ", "") : null)
+                        run.assembly() instanceof AssemblyOutcome.Skipped skipped ? skipped.note() : null)
                         .getBytes(StandardCharsets.UTF_8));
         Path target = AtomicFiles.inside(outbox, Path.of(run.planId()));
         // cluster mode: not published by a node whose plan was handed on while it stood still, nor a second time

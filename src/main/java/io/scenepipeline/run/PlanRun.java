@@ -29,11 +29,11 @@ public final class PlanRun {
     private final Instant startedAt = Instant.now();
     private final ConcurrentSkipListMap<Integer, SceneResult> scenes = new ConcurrentSkipListMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
-    private final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    private volatile boolean scenesStopped;
     private final Map<String, AtomicInteger> stages = new ConcurrentHashMap<>();
     /** Cluster mode: the delivery of the dropped file this run is (its outcome is decided once per run); else null. */
     private volatile String runId;
-    private volatile Object assembly;
+    private volatile AssemblyOutcome assembly;
     /** The estimated prices of the paid calls this run made (pipeline.max-cost-per-plan counts them). */
     private double committedUsd;
     private volatile String finalVideo;
@@ -47,13 +47,13 @@ public final class PlanRun {
         }
     }
 
-    /** What the assembly did: a map of facts, or a sentence saying why it was skipped; and the final video, if any. */
-    public void assembly(Object outcome, String finalVideo) {
+    /** What the assembly did: the final video made, or why it was skipped. */
+    public void assembly(AssemblyOutcome outcome) {
         this.assembly = outcome;
-        this.finalVideo = finalVideo;
+        this.finalVideo = outcome instanceof AssemblyOutcome.Made made ? made.file() : null;
     }
 
-    public Object assembly() {
+    public AssemblyOutcome assembly() {
         return assembly;
     }
 
@@ -117,13 +117,13 @@ public final class PlanRun {
         return failure.get();
     }
 
-    /** Keeps the exception that stopped the first failed scene, to fail the plan with once every scene is done. */
-    public void sceneFailed(Throwable error) {
-        firstError.compareAndSet(null, error);
+    /** A scene failed for good: scenes of this plan not started yet are not started. */
+    public void stopScenes() {
+        scenesStopped = true;
     }
 
-    public Throwable firstError() {
-        return firstError.get();
+    public boolean scenesStopped() {
+        return scenesStopped;
     }
 
     /** What this run has spent so far, in USD (the sum of its paid steps; reused ones cost nothing). */

@@ -20,12 +20,13 @@ public final class SceneResult {
     private final Scene scene;
     private final Map<String, String> files = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<StepRecord> steps = Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, Object> duration = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile ClipDuration duration;
     private volatile boolean complete;
+    private volatile Throwable failure;
 
     public SceneResult(Scene scene) {
         this.scene = scene;
-        duration.put("requested", scene.duration());
+        duration = new ClipDuration(scene.duration(), null, null, null);
     }
 
     @JsonProperty("scene_number")
@@ -69,19 +70,26 @@ public final class SceneResult {
     }
 
     /** Requested seconds, the seconds the video model makes, and whether it was clamped to the model's range. */
+    @JsonPropertyOrder({"requested", "clip", "clamped", "note"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClipDuration(@JsonProperty("requested") double requested, @JsonProperty("clip") Double clip,
+                               @JsonProperty("clamped") Boolean clamped, @JsonProperty("note") String note) {
+    }
+
     @JsonProperty("duration")
-    public Map<String, Object> duration() {
-        synchronized (duration) {
-            return new LinkedHashMap<>(duration);
-        }
+    public ClipDuration duration() {
+        return duration;
+    }
+
+    /** The seconds of clip the video model makes for this scene (0 until image-to-video began). */
+    public double clipSeconds() {
+        Double clip = duration.clip();
+        return clip == null ? 0 : clip;
     }
 
     public void clipDuration(double used, boolean clamped, String model) {
-        duration.put("clip", used);
-        if (clamped) {
-            duration.put("clamped", true);
-            duration.put("note", "clamped to the range of " + model);
-        }
+        duration = new ClipDuration(duration.requested(), used, clamped ? Boolean.TRUE : null,
+                clamped ? "clamped to the range of " + model : null);
     }
 
     @JsonProperty("unknown_fields")
@@ -99,5 +107,15 @@ public final class SceneResult {
 
     public void markComplete() {
         complete = true;
+    }
+
+    /** Why the scene failed for good, or null. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public Throwable failure() {
+        return failure;
+    }
+
+    public void failed(Throwable error) {
+        failure = error;
     }
 }

@@ -111,10 +111,9 @@ public final class PredictionOutputs {
         } else {
             result.file("clip", target);
         }
-        Object clip = result.duration().get("clip");
         PredictionCall call = PredictionCall.of(exchange);
         Steps.current(exchange).costUsd(call.paidByAnotherRun ? 0 : prices.replicate(call.model.modelName(), call.prediction,
-                clip instanceof Number n ? n.doubleValue() : 0, settings.videoResolution()));
+                result.clipSeconds(), settings.videoResolution()));
         Steps.complete(exchange, journal, file, url);
     }
 

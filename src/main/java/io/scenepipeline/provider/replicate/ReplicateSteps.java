@@ -118,9 +118,8 @@ public final class ReplicateSteps {
         PredictionCall call = new PredictionCall(model, input, target);
         call.on(exchange);
         StepRecord step = Steps.current(exchange);
-        Object clip = Steps.sceneResult(exchange).duration().get("clip");
         call.estimateUsd = prices.estimateReplicate(model.modelName(),
-                target.startsWith("clips/") && clip instanceof Number n ? n.doubleValue() : 0, settings.videoResolution());
+                target.startsWith("clips/") ? Steps.sceneResult(exchange).clipSeconds() : 0, settings.videoResolution());
         journal.pending(step.key()).ifPresent(p -> {
             if (p.predictionId() != null && p.createdAt() != null
                     && System.currentTimeMillis() - p.createdAt() < RETENTION.toMillis()) {
