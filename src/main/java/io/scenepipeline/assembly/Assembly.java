@@ -7,6 +7,7 @@ import io.scenepipeline.run.SceneResult;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.StepEntry;
+import io.scenepipeline.state.StepCache;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
@@ -43,12 +44,12 @@ public final class Assembly {
     private static final int STDERR_TAIL_LINES = 12;
 
     private final AssemblySettings settings;
-    private final StepJournal journal;
+    private final StepCache journal;
     private final Path workDir;
     private final boolean faceRigEnabled;
     private final Path ffmpeg;
 
-    public Assembly(AssemblySettings settings, StepJournal journal, Path workDir, boolean faceRigEnabled) {
+    public Assembly(AssemblySettings settings, StepCache journal, Path workDir, boolean faceRigEnabled) {
         this.settings = settings;
         this.journal = journal;
         this.workDir = workDir;

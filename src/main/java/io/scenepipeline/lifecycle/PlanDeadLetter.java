@@ -13,7 +13,7 @@ import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.ClaimLostException;
-import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.RunOutcomes;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Causes;
@@ -46,14 +46,14 @@ public final class PlanDeadLetter {
 
     private static final Logger LOG = Logs.of(PlanDeadLetter.class);
 
-    private final StepJournal journal;
+    private final RunOutcomes journal;
     private final DeadLetters letters;
     private final RunStats stats;
     private final Secrets secrets;
     private final PipelineMetrics metrics;
     private final Set<String> stuck = ConcurrentHashMap.newKeySet();
 
-    public PlanDeadLetter(DeadLetters letters, RunStats stats, Secrets secrets, PipelineMetrics metrics, StepJournal journal) {
+    public PlanDeadLetter(DeadLetters letters, RunStats stats, Secrets secrets, PipelineMetrics metrics, RunOutcomes journal) {
         this.journal = journal;
         this.letters = letters;
         this.stats = stats;

@@ -5,7 +5,7 @@ import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.ClaimLostException;
-import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.Claims;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
 import io.scenepipeline.support.Causes;
@@ -29,9 +29,9 @@ public final class PlanOutcomes {
     private static final Logger LOG = Logs.of(PlanOutcomes.class);
 
     private final ShutdownWatch shutdown;
-    private final StepJournal journal;
+    private final Claims journal;
 
-    public PlanOutcomes(ShutdownWatch shutdown, StepJournal journal) {
+    public PlanOutcomes(ShutdownWatch shutdown, Claims journal) {
         this.shutdown = shutdown;
         this.journal = journal;
     }

@@ -2,7 +2,7 @@ package io.scenepipeline.observe;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.scenepipeline.state.StepJournal;
+import io.scenepipeline.state.RunOutcomes;
 import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
 
@@ -24,10 +24,10 @@ public final class ClusterFigures {
     private static final Logger LOG = Logs.of(ClusterFigures.class);
     private static final List<String> OUTCOMES = List.of("succeeded", "dead-lettered");
 
-    private final StepJournal journal;
+    private final RunOutcomes journal;
     private volatile Map<String, double[]> last = Map.of();
 
-    public ClusterFigures(StepJournal journal) {
+    public ClusterFigures(RunOutcomes journal) {
         this.journal = journal;
     }
 
