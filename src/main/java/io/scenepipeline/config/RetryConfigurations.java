@@ -11,8 +11,8 @@ import java.util.Map;
  * each defined here once from its {@link Backoff}, with one clause for any exception ({@code <component>-retry}). The
  * component's {@code RetryDecider} ({@code <component>Retries}) decides it all: {@code retryWhile} asks it whether
  * the failed call is redelivered (a "slow down" waited out; a transient failure while attempts and the retry budget
- * last; nothing else), and every call from the component's routes into a retry unit ({@code direct:}) passes it first,
- * so a new unit counts its attempts afresh while a redelivery goes on counting. Camel redelivers on the
+ * last; nothing else), and every call from the component's routes into a retry unit ({@code direct:}) passes it first
+ * ({@code retryUnits}), so a new unit counts its attempts afresh while a redelivery goes on counting. Camel redelivers on the
  * {@code waitScheduler} (no thread held) after the wait the {@code <component>Failures} handler sets from the same
  * decision, and logs it in the original pipeline's words; Camel's own retry logging is off. YAML cannot template a route
  * configuration, hence Java.
@@ -32,8 +32,9 @@ public final class RetryConfigurations extends RouteConfigurationBuilder {
             RouteConfigurationDefinition configuration = routeConfiguration(component);
             configuration.errorHandler(defaultErrorHandler().executorServiceRef("waitScheduler").maximumRedeliveries(0)
                     .logExhausted(false).logRetryAttempted(false).logStackTrace(false));
-            // a call into a retry unit: a new unit, or the redelivery just granted
-            configuration.interceptSendToEndpoint("direct:*").bean(decider, "enter");
+            // a call into a retry unit: a new unit, or the redelivery just granted (Camel intercepts the endpoint for
+            // every route that sends to it, whichever configuration declares it: retryUnits finds the component)
+            configuration.interceptSendToEndpoint("direct:*").bean("retryUnits", "enter");
             configuration.onException(Exception.class).id(component + "-retry")
                     .onExceptionOccurredRef(component + "Failures")
                     .retryWhile(method(decider, "redeliver"))

@@ -9,6 +9,7 @@ import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.RetryBudget;
 import io.scenepipeline.retry.RetryDecider;
 import io.scenepipeline.retry.RetrySettings;
+import io.scenepipeline.retry.RetryUnits;
 import io.scenepipeline.retry.StepFailureHandler;
 import io.scenepipeline.retry.Throttling;
 import io.scenepipeline.support.Secrets;
@@ -16,12 +17,14 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Registry;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
  * The retry components (docs/retries.md): for each, its route configuration ({@link RetryConfigurations}), the
- * {@link RetryDecider} it asks ({@code <component>Retries}) and the failure handler that says and counts each decision
+ * {@link RetryDecider} it asks ({@code <component>Retries}), the way into its retry units ({@code retryUnits}) and the failure handler that says and counts each decision
  * ({@code <component>Failures}); the classifier, the retry budget and the throttling they share.
  */
 final class RetryWiring {
@@ -43,6 +46,7 @@ final class RetryWiring {
         Registry registry = context.getRegistry();
         ServerSlots faceRig = registry.lookupByNameAndType("facerigServers", ServerSlots.class);
         ServerSlots elevenlabs = registry.lookupByNameAndType("elevenlabsSlots", ServerSlots.class);
+        Map<String, RetryDecider> deciders = new HashMap<>();
         for (String component : RetrySettings.COMPONENTS) {
             // a face_rig call that lost its connection sets its server aside before its retry is scheduled,
             // and an ElevenLabs answer that states the account's concurrency sets its slots
@@ -52,8 +56,10 @@ final class RetryWiring {
                         ElevenLabsSteps.accountLimit(failure, elevenlabs::limitTo);
                     } : (exchange, failure) -> { };
             RetryDecider decider = new RetryDecider(component, retry.components().get(component), classifier, budget, throttling);
+            deciders.put(component, decider);
             registry.bind(component + "Retries", decider);
             registry.bind(component + "Failures", new StepFailureHandler(decider, secrets, breaker, metrics, listener));
         }
+        registry.bind("retryUnits", new RetryUnits(deciders));
     }
 }

@@ -6,9 +6,7 @@ import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.ClaimLostException;
 import io.scenepipeline.support.Causes;
 import org.apache.camel.Exchange;
-import org.apache.camel.Route;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.spi.UnitOfWork;
 import org.apache.camel.util.ObjectHelper;
 
 import java.time.Instant;
@@ -57,9 +55,6 @@ public final class RetryDecider {
      * a first attempt to the step's provider (the retry budget's base).
      */
     public void enter(Exchange exchange) {
-        if (!ownRoute(exchange)) {
-            return;
-        }
         RetryUnit unit = RetryUnit.of(exchange);
         if (unit.redelivering) {
             unit.redelivering = false;
@@ -69,13 +64,6 @@ public final class RetryDecider {
         exchange.getIn().removeHeaders("CamelRedelivery*");
         StepRecord step = Steps.current(exchange);
         budget.deposit(step == null ? "unknown" : step.provider());
-    }
-
-    /** The route the exchange is in runs under this component's route configuration. */
-    private boolean ownRoute(Exchange exchange) {
-        UnitOfWork work = exchange.getUnitOfWork();
-        Route route = work == null ? null : work.getRoute();
-        return route != null && component.equals(route.getConfigurationId());
     }
 
     /** For {@code retryWhile}: the failed call is redelivered. */
