@@ -33,8 +33,10 @@ final class CallGaps extends org.apache.camel.support.EventNotifierSupport {
                 (previous[1] == 1 ? afterDownload : routing).add(gap);
             }
         } else if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeSentEvent sent && isProvider(sent.getEndpoint())) {
-            // a streamed download's body is read after this event, so its gap includes the transfer to disk
-            boolean streamed = sent.getEndpoint().getEndpointUri().contains("disableStreamCache=true");
+            // a streamed download's body (an output, the narration, the character video) is read after this event, so its
+            // gap includes the transfer to disk (JSON answers are read and let go without the stream cache too: not these)
+            String uri = sent.getEndpoint().getEndpointUri();
+            boolean streamed = uri.contains("DownloadDeadline") || uri.contains("ExportDeadline") || uri.contains("elevenlabsCallDeadline");
             lastSent.put(sent.getExchange().getExchangeId(), new long[] {now, streamed ? 1 : 0});
         }
     }

@@ -161,6 +161,9 @@ final class Scenarios {
         p.setProperty("pipeline.face-rig.enabled", String.valueOf(faceRig));
         p.setProperty("pipeline.worker-threads", String.valueOf(workers));
         p.setProperty("pipeline.breaker.failures", "0");
+        // the scenarios measure redelivery itself (waits that hold no thread, every retry under faults): the retry budget,
+        // which caps retries when a provider fails for everyone, would refuse most of them by design (RetryBudgetTest)
+        p.setProperty("retry.budget-percent", "10000");
         // the providers' orchestration is measured: no final ffmpeg encode, no management server
         p.setProperty("assembly.enabled", "false");
         p.setProperty("camel.management.enabled", "false");
