@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
@@ -50,6 +52,12 @@ public final class PlanIntake {
     /** In-flight file name → plan id, for the lines a stop writes about the plans it leaves. */
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
     private final Set<String> returned = ConcurrentHashMap.newKeySet();
+    /**
+     * Cluster mode: the run of each plan message this node is running, by run id. A broker that closed a silent node's
+     * session hands its message back, maybe to this very node while its first delivery still runs: the second waits
+     * until the first has ended the run, then drops it as a late delivery.
+     */
+    private final Map<String, CompletableFuture<Void>> runs = new ConcurrentHashMap<>();
 
     /**
      * @param work         {@code pipeline.work}
@@ -134,6 +142,9 @@ public final class PlanIntake {
     private void start(Exchange exchange, String fileName, byte[] bytes, String inflightName, String runId) throws IOException {
         PlanDelivery.of(exchange).bytes(bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
+        if (runId != null && inflightName.startsWith(QUEUED_PREFIX)) {
+            awaitEarlierDelivery(exchange, runId, plan.planId());
+        }
         if (inFlight.containsValue(plan.planId())) {
             // the inbox route's throttle (one exchange per plan id) holds it, without a thread, until the other is done
             LOG.info("plan={} Waiting: another file of this plan is in flight", plan.planId());
@@ -175,6 +186,36 @@ public final class PlanIntake {
         LOG.info("plan={} Starting \"{}\": {} scenes from {}", plan.planId(),
                 plan.title() == null ? plan.planId() : plan.title(), plan.scenes().size(), fileName);
         exchange.getIn().setBody(plan.scenes());
+    }
+
+    /** Waits while this node runs an earlier delivery of the same run; the run is this delivery's until it is done. */
+    private void awaitEarlierDelivery(Exchange exchange, String runId, String planId) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> earlier;
+        while ((earlier = runs.putIfAbsent(runId, mine)) != null) {
+            LOG.info("plan={} Waiting: this node is still running an earlier delivery of this run", planId);
+            try {
+                earlier.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stopped while an earlier delivery of plan " + planId + " ran", e);
+            } catch (ExecutionException e) {
+                // it only ever completes normally
+            }
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                runs.remove(runId, mine);
+                mine.complete(null);
+            }
+
+            @Override
+            public int getOrder() {
+                // after the plan's own end (its claim released), so the next delivery finds the run ended
+                return org.apache.camel.Ordered.LOWEST;
+            }
+        });
     }
 
     /**
