@@ -142,10 +142,11 @@ public final class PlanIntake {
     private void start(Exchange exchange, String fileName, byte[] bytes, String inflightName, String runId) throws IOException {
         PlanDelivery.of(exchange).bytes(bytes);
         ScenePlan plan = parser.parse(bytes, fileName);
-        if (runId != null && inflightName.startsWith(QUEUED_PREFIX)) {
+        boolean queued = inflightName.startsWith(QUEUED_PREFIX);
+        if (runId != null && queued) {
             awaitEarlierDelivery(exchange, runId, plan.planId());
         }
-        if (inFlight.containsValue(plan.planId())) {
+        if (!queued && inFlight.containsValue(plan.planId())) {
             // the inbox route's throttle (one exchange per plan id) holds it, without a thread, until the other is done
             LOG.info("plan={} Waiting: another file of this plan is in flight", plan.planId());
         }

@@ -68,9 +68,4 @@ public final class StepCall {
         parts.put(part.getClass(), part);
         return part;
     }
-
-    /** Forgets this call's state of {@code type}. */
-    public void drop(Class<?> type) {
-        parts.remove(type);
-    }
 }
