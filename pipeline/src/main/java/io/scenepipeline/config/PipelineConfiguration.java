@@ -90,7 +90,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         // the price of every model a plan may name, and the budget per plan (docs/costs.md)
         Prices prices = Prices.of(lookup, settings.elevenlabs().model());
         registry.bind("prices", prices);
-        Budget budget = Budget.parse(context.getPropertiesComponent().resolveProperty("pipeline.max-cost-per-plan").orElse(""));
+        Budget budget = Budget.parse(java.util.Objects.requireNonNullElse(lookup.apply("pipeline.max-cost-per-plan"), ""));
         ServerSlots elevenlabsSlots = registry.lookupByNameAndType("elevenlabsSlots", ServerSlots.class);
         registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices, budget, elevenlabsSlots::limitTo));
         registry.bind("facerig", new FaceRigSteps(journal, settings.facerig().origin()));

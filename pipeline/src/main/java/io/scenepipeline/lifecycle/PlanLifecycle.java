@@ -95,7 +95,6 @@ public final class PlanLifecycle {
     public void sceneFailed(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         PlanRun run = Steps.run(exchange);
-        run.stopScenes();
         SceneResult failed = Steps.sceneResult(exchange);
         if (failed != null) {
             failed.failed(error == null ? new IllegalStateException("unknown error") : error);

@@ -61,6 +61,9 @@ public final class StepFailureHandler implements Processor {
         String provider = step == null ? "unknown" : step.provider();
         String stepName = step == null ? "unknown" : step.step();
         int attempts = decider.maximumAttempts();
+        if (decision.verdict() == RetryDecision.Verdict.RETRY || decision.verdict() == RetryDecision.Verdict.EXHAUSTED) {
+            LOG.warn("{} Attempt {}/{} failed: {}", where, decision.attempt(), attempts, message);
+        }
         switch (decision.verdict()) {
             case THROTTLED -> {
                 // backpressure: waited out and tried again, no attempt, no budget, no breaker (the pace says it in the log)
@@ -77,7 +80,6 @@ public final class StepFailureHandler implements Processor {
                 recordFailure(exchange, step, false, decision.attempt(), failure, message);
             }
             case EXHAUSTED -> {
-                LOG.warn("{} Attempt {}/{} failed: {}", where, decision.attempt(), attempts, message);
                 metrics.call(provider, stepName, RetryEvents.FAILED_EXHAUSTED);
                 if (decision.refused() == null) {
                     LOG.error("{} All {} attempts failed", where, attempts);
@@ -89,7 +91,6 @@ public final class StepFailureHandler implements Processor {
                 breaker.exhausted(provider, message);
             }
             case RETRY -> {
-                LOG.warn("{} Attempt {}/{} failed: {}", where, decision.attempt(), attempts, message);
                 metrics.retry(provider, stepName, failure);
                 exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, decision.waitMs());
                 LOG.warn("{} Retrying in {} seconds...", where, seconds(decision.waitMs()));

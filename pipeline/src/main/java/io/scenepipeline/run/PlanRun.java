@@ -29,7 +29,6 @@ public final class PlanRun {
     private final Instant startedAt = Instant.now();
     private final ConcurrentSkipListMap<Integer, SceneResult> scenes = new ConcurrentSkipListMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
-    private volatile boolean scenesStopped;
     private final Map<String, AtomicInteger> stages = new ConcurrentHashMap<>();
     /** Cluster mode: the delivery of the dropped file this run is (its outcome is decided once per run); else null. */
     private volatile String runId;
@@ -118,12 +117,8 @@ public final class PlanRun {
     }
 
     /** A scene failed for good: scenes of this plan not started yet are not started. */
-    public void stopScenes() {
-        scenesStopped = true;
-    }
-
     public boolean scenesStopped() {
-        return scenesStopped;
+        return scenes.values().stream().anyMatch(s -> s.failure() != null);
     }
 
     /** What this run has spent so far, in USD (the sum of its paid steps; reused ones cost nothing). */
