@@ -11,7 +11,9 @@ import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.run.Budget;
+import io.scenepipeline.run.Pauses;
 import io.scenepipeline.run.RunStats;
+import io.scenepipeline.run.RunningPlans;
 import io.scenepipeline.state.FileStepJournal;
 import io.scenepipeline.state.SlotLedger;
 import io.scenepipeline.state.StepJournal;
@@ -82,7 +84,11 @@ public class PipelineConfiguration implements CamelConfiguration {
             ObserveWiring.clusterFigures(context, this, journal);
         }
         List<ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, ledger);
-        RetryWiring.bind(context, lookup, settings, secrets, breaker, metrics, disk);
+        // what the operator steers (docs/console.md): the plans running here, the providers paused
+        registry.bind("runningPlans", new RunningPlans());
+        Pauses pauses = Pauses.inMemory();
+        registry.bind("pauses", pauses);
+        RetryWiring.bind(context, lookup, settings, secrets, breaker, metrics, disk, pauses);
         PlanWiring.bind(context, lookup, settings, cluster != null, readLock, journal, deadLetters, stats, secrets, breaker, metrics);
         ObserveWiring.healthChecks(context, settings.folders(), breaker, deadLetters);
         ScheduledExecutorService waits = ExecutorWiring.bind(context, this, settings, deadLetters, inbox.deadLetterRetry(),

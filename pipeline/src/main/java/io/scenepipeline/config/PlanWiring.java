@@ -44,7 +44,8 @@ final class PlanWiring {
         registry.bind("planLifecycle", new PlanLifecycle(folders.outbox(), folders.work(), faceRig, stats, breaker,
                 metrics, assembly.active(), journal));
         PlanIntake intake = new PlanIntake(folders.work(), settings.limits().maxPlanBytes(), new PlanParser(
-                faceRig, settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics, journal);
+                faceRig, settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics, journal,
+                registry.lookupByNameAndType("runningPlans", io.scenepipeline.run.RunningPlans.class));
         registry.bind("planIntake", intake);
         registry.bind("sceneOutcomes", new SceneOutcomes());
         ShutdownWatch shutdown = new ShutdownWatch(context, PlanRecovery.inflight(folders.work()), intake, clusterMode);

@@ -40,6 +40,8 @@ final class ReplicateWiring {
         registry.bind("replicatePolls", polls);
         PredictionWaits pollWait = new PredictionWaits(polls::pollDelay, waits, calls);
         registry.bind("replicatePollWait", pollWait);
+        // a plan the operator cancels: its predictions are polled at once, then canceled (no longer billed)
+        registry.lookupByNameAndType("runningPlans", io.scenepipeline.run.RunningPlans.class).onCancel(pollWait::wake);
         registry.bind("replicateOutputs", new PredictionOutputs(settings.replicate(), journal, replicate, prices));
         ReplicateWebhooks webhooks = new ReplicateWebhooks(settings.replicate(), pollWait);
         registry.bind("replicateWebhooks", webhooks);

@@ -33,7 +33,7 @@ final class RetryWiring {
     }
 
     static void bind(CamelContext context, Function<String, String> lookup, PipelineSettings settings, Secrets secrets,
-                     ProviderBreaker breaker, PipelineMetrics metrics, DiskRoom disk) {
+                     ProviderBreaker breaker, PipelineMetrics metrics, DiskRoom disk, io.scenepipeline.run.Pauses pauses) {
         RetrySettings retry = settings.retry();
         try {
             context.addRoutes(new RetryConfigurations(retry.components()));
@@ -55,7 +55,7 @@ final class RetryWiring {
                         faceRig.failed(exchange, failure);
                         ElevenLabsSteps.accountLimit(failure, elevenlabs::limitTo);
                     } : (exchange, failure) -> { };
-            RetryDecider decider = new RetryDecider(component, retry.components().get(component), classifier, budget, throttling);
+            RetryDecider decider = new RetryDecider(component, retry.components().get(component), classifier, budget, throttling, pauses);
             deciders.put(component, decider);
             registry.bind(component + "Retries", decider);
             registry.bind(component + "Failures", new StepFailureHandler(decider, secrets, breaker, metrics, listener));

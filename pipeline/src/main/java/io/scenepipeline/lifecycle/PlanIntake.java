@@ -4,6 +4,7 @@ import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.plan.PlanParser;
 import io.scenepipeline.plan.ScenePlan;
 import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.RunningPlans;
 import io.scenepipeline.state.StepJournal;
 import io.scenepipeline.state.StepKeys;
 import io.scenepipeline.support.AtomicFiles;
@@ -58,6 +59,7 @@ public final class PlanIntake {
      * until the first has ended the run, then drops it as a late delivery.
      */
     private final Map<String, CompletableFuture<Void>> runs = new ConcurrentHashMap<>();
+    private final RunningPlans running;
 
     /**
      * @param work         {@code pipeline.work}
@@ -67,6 +69,13 @@ public final class PlanIntake {
     private static final String QUEUED_PREFIX = "message ";
 
     public PlanIntake(Path work, long maxPlanBytes, PlanParser parser, PipelineMetrics metrics, StepJournal journal) {
+        this(work, maxPlanBytes, parser, metrics, journal, new RunningPlans());
+    }
+
+    /** @param running where the plans this process runs are listed (the console) */
+    public PlanIntake(Path work, long maxPlanBytes, PlanParser parser, PipelineMetrics metrics, StepJournal journal,
+                      RunningPlans running) {
+        this.running = running;
         this.work = work;
         this.journal = journal;
         this.maxPlanBytes = maxPlanBytes;
@@ -170,11 +179,13 @@ public final class PlanIntake {
         run.runId(runId);
         exchange.setProperty(PlanRun.PROPERTY, run);
         metrics.planStarted();
+        running.started(run);
         inFlight.put(inflightName, plan.planId());
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
                 metrics.planLeft();
+                running.ended(run);
                 if (inflightName.startsWith(QUEUED_PREFIX) && (done.isFailed() || done.isRollbackOnly())
                         && (done.getContext().isStopping() || done.getContext().isStopped())) {
                     // a stop cut it off, and its message goes back to the queue

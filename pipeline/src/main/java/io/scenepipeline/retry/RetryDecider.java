@@ -1,6 +1,9 @@
 package io.scenepipeline.retry;
 
 import io.scenepipeline.provider.RetryAfter;
+import io.scenepipeline.run.Pauses;
+import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.ProviderPausedException;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.state.ClaimLostException;
@@ -32,8 +35,19 @@ public final class RetryDecider {
     private final FailureClassifier classifier;
     private final RetryBudget budget;
     private final Throttling throttling;
+    private final Pauses pauses;
+
+    /** How often a step that waits for a paused provider looks again. */
+    static final long PAUSED_LOOK_MS = 1000;
 
     public RetryDecider(String component, Backoff backoff, FailureClassifier classifier, RetryBudget budget, Throttling throttling) {
+        this(component, backoff, classifier, budget, throttling, Pauses.inMemory());
+    }
+
+    /** @param pauses the providers the operator paused: no call goes to them until resumed */
+    public RetryDecider(String component, Backoff backoff, FailureClassifier classifier, RetryBudget budget, Throttling throttling,
+                        Pauses pauses) {
+        this.pauses = pauses;
         this.component = component;
         this.backoff = backoff;
         this.classifier = classifier;
@@ -52,18 +66,30 @@ public final class RetryDecider {
     /**
      * Every call into a retry unit from a route of this component: a redelivery goes on counting; anything else is a
      * new unit, its redeliveries counted afresh (Camel reads the count from the {@code CamelRedelivery*} headers) and
-     * a first attempt to the step's provider (the retry budget's base).
+     * a first attempt to the step's provider (the retry budget's base). Then, before the call: a plan the operator
+     * canceled stops here, and a call to a paused provider is not made (it waits, no attempt spent).
      */
     public void enter(Exchange exchange) {
         RetryUnit unit = RetryUnit.of(exchange);
+        StepRecord step = Steps.current(exchange);
         if (unit.redelivering) {
             unit.redelivering = false;
-            return;
+        } else {
+            unit.fresh();
+            exchange.getIn().removeHeaders("CamelRedelivery*");
+            budget.deposit(step == null ? "unknown" : step.provider());
         }
-        unit.fresh();
-        exchange.getIn().removeHeaders("CamelRedelivery*");
-        StepRecord step = Steps.current(exchange);
-        budget.deposit(step == null ? "unknown" : step.provider());
+        PlanRun run = Steps.run(exchange);
+        if (run != null) {
+            run.checkCanceled();
+        }
+        Pauses.Pause pause = step == null ? null : pauses.of(step.provider());
+        if (pause != null) {
+            throw new ProviderPausedException(pause);
+        }
+        if (step != null) {
+            step.timeline().attemptStarted(step.attempts());
+        }
     }
 
     /** For {@code retryWhile}: the failed call is redelivered. */
@@ -94,6 +120,11 @@ public final class RetryDecider {
     private RetryDecision decide(RetryUnit unit, Throwable failure, int counter, String provider) {
         if (failure == null) {
             return new RetryDecision(RetryDecision.Verdict.PERMANENT, 1, 0, null);
+        }
+        if (Causes.of(failure).stream().anyMatch(ProviderPausedException.class::isInstance)) {
+            // the operator's pause: looked at again shortly, not an attempt, not throttling (no limit to how long)
+            unit.throttled++;
+            return new RetryDecision(RetryDecision.Verdict.THROTTLED, Math.max(1, counter - unit.throttled), PAUSED_LOOK_MS, null);
         }
         if (throttling.applies(unit, failure)) {
             return new RetryDecision(RetryDecision.Verdict.THROTTLED, Math.max(1, counter - unit.throttled),

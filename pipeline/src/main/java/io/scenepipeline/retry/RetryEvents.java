@@ -7,6 +7,8 @@ public interface RetryEvents {
     String FAILED_PERMANENT = "failed_permanent";
     /** A call whose every attempt failed. */
     String FAILED_EXHAUSTED = "failed_exhausted";
+    /** A call not made, or given up, because the operator canceled its plan. */
+    String CANCELED = "canceled";
 
     /** A call ended with {@code outcome}. */
     void call(String provider, String step, String outcome);

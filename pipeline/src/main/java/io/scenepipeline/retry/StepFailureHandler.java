@@ -2,9 +2,12 @@ package io.scenepipeline.retry;
 
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.run.Failure;
+import io.scenepipeline.run.PlanCanceledException;
 import io.scenepipeline.run.PlanRun;
+import io.scenepipeline.run.ProviderPausedException;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
+import io.scenepipeline.support.Causes;
 import io.scenepipeline.support.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -64,6 +67,7 @@ public final class StepFailureHandler implements Processor {
         if (decision.verdict() == RetryDecision.Verdict.RETRY || decision.verdict() == RetryDecision.Verdict.EXHAUSTED) {
             LOG.warn("{} Attempt {}/{} failed: {}", where, decision.attempt(), attempts, message);
         }
+        timeline(step, decision, failure, message);
         switch (decision.verdict()) {
             case THROTTLED -> {
                 // backpressure: waited out and tried again, no attempt, no budget, no breaker (the pace says it in the log)
@@ -75,8 +79,13 @@ public final class StepFailureHandler implements Processor {
                 // cluster mode: another node took the step over; the plan's "Left to the node that took it over" says so
                     recordFailure(exchange, step, false, decision.attempt(), failure, message);
             case PERMANENT -> {
-                metrics.call(provider, stepName, RetryEvents.FAILED_PERMANENT);
-                LOG.error("{} Non-retryable error: {}", where, message);
+                if (Causes.of(failure).stream().anyMatch(PlanCanceledException.class::isInstance)) {
+                    metrics.call(provider, stepName, RetryEvents.CANCELED);
+                    LOG.warn("{} Stopped: {}", where, message);
+                } else {
+                    metrics.call(provider, stepName, RetryEvents.FAILED_PERMANENT);
+                    LOG.error("{} Non-retryable error: {}", where, message);
+                }
                 recordFailure(exchange, step, false, decision.attempt(), failure, message);
             }
             case EXHAUSTED -> {
@@ -98,6 +107,29 @@ public final class StepFailureHandler implements Processor {
                     step.nextAttempt();
                 }
             }
+        }
+    }
+
+    /** The attempt's bar on the step's timeline, and the wait that follows it. */
+    private static void timeline(StepRecord step, RetryDecision decision, Throwable failure, String message) {
+        if (step == null) {
+            return;
+        }
+        boolean paused = Causes.of(failure).stream().anyMatch(ProviderPausedException.class::isInstance);
+        boolean canceled = Causes.of(failure).stream().anyMatch(PlanCanceledException.class::isInstance);
+        io.scenepipeline.run.StepTimeline timeline = step.timeline();
+        long until = System.currentTimeMillis() + decision.waitMs();
+        switch (decision.verdict()) {
+            case THROTTLED -> {
+                timeline.attemptEnded(paused ? "paused" : "throttled", message);
+                timeline.waitStarted(paused ? "paused" : "throttled", paused ? null : until);
+            }
+            case RETRY -> {
+                timeline.attemptEnded("retried", message);
+                timeline.waitStarted("retry", until);
+            }
+            case HANDED_ON -> timeline.attemptEnded("handed_on", message);
+            default -> timeline.attemptEnded(canceled ? "canceled" : "failed", message);
         }
     }
 

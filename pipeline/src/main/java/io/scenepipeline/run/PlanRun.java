@@ -36,6 +36,8 @@ public final class PlanRun {
     /** The estimated prices of the paid calls this run made (pipeline.max-cost-per-plan counts them). */
     private double committedUsd;
     private volatile String finalVideo;
+    /** Who canceled the run (the operator's console or API), or null. */
+    private volatile String canceledBy;
 
     public PlanRun(ScenePlan plan, String fileName, Path stagingDir) {
         this.plan = plan;
@@ -105,6 +107,22 @@ public final class PlanRun {
 
     public List<Integer> completedScenes() {
         return scenes.values().stream().filter(SceneResult::complete).map(SceneResult::sceneNumber).toList();
+    }
+
+    /** The operator cancels the run: its steps stop at their next call, and the plan goes to the dead letters. */
+    public void cancel(String by) {
+        this.canceledBy = by == null || by.isBlank() ? "operator" : by;
+    }
+
+    public boolean canceled() {
+        return canceledBy != null;
+    }
+
+    /** Throws when the operator canceled the run (checked before each call of its steps). */
+    public void checkCanceled() {
+        if (canceledBy != null) {
+            throw new PlanCanceledException(planId(), canceledBy);
+        }
     }
 
     /** Records why the plan stops; the first final failure wins (later ones are consequences). */

@@ -8,7 +8,7 @@ import io.scenepipeline.state.FinishedStep;
 import io.scenepipeline.state.StepEntry;
 
 /** One provider step of one scene, as it appears in the manifest. Updated by the routes while it runs. */
-@JsonPropertyOrder({"step", "provider", "model", "prediction_id", "request_id", "attempts", "duration_ms", "reused", "cost_usd", "canceled_prediction"})
+@JsonPropertyOrder({"step", "provider", "model", "prediction_id", "request_id", "attempts", "duration_ms", "reused", "cost_usd", "canceled_prediction", "timeline"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class StepRecord {
 
@@ -26,6 +26,7 @@ public final class StepRecord {
     private volatile String canceledPrediction;
     private volatile Double costUsd;
     private volatile boolean costCommitted;
+    private final StepTimeline timeline = new StepTimeline();
 
     public StepRecord(String step, String provider, String model, String key) {
         this.step = step;
@@ -83,6 +84,17 @@ public final class StepRecord {
         attempts++;
     }
 
+    /** Every attempt and wait of this step so far (the console's and the reports' timeline). */
+    @JsonIgnore
+    public StepTimeline timeline() {
+        return timeline;
+    }
+
+    @JsonProperty("timeline")
+    public java.util.List<StepTimeline.Span> timelineSpans() {
+        return timeline.spans();
+    }
+
     @JsonProperty("duration_ms")
     public Long durationMs() {
         return durationMs;
@@ -134,6 +146,7 @@ public final class StepRecord {
     public void markReused(String predictionId, String requestId) {
         this.reused = true;
         this.attempts = 0;
+        timeline.reused();
         this.predictionId = predictionId;
         this.requestId = requestId;
     }
@@ -155,6 +168,7 @@ public final class StepRecord {
 
     public void finish() {
         durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        timeline.attemptEnded("succeeded", null);
     }
 
     /** What the journal keeps of this finished step, paid for by the plan run {@code runId} (or null). */
@@ -176,10 +190,12 @@ public final class StepRecord {
             this.costUsd = entry.costUsd();
         }
         this.outputSha256 = entry.sha256();
+        timeline.reused();
     }
 
     /** Another node took this step over and finished it: this run neither finished it nor counts what it cost. */
     public void handedOn() {
+        timeline.attemptEnded("handed_on", "another node took this step over");
         durationMs = null;
         costUsd = null;
     }

@@ -1,6 +1,7 @@
 package io.scenepipeline.provider.replicate;
 
 import io.scenepipeline.provider.HttpRequest;
+import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.StepRecord;
 import io.scenepipeline.run.Steps;
 import io.scenepipeline.support.Json;
@@ -28,7 +29,7 @@ public final class PredictionCancel {
         this.replicate = replicate;
     }
 
-    /** Polling stopped because the prediction ran too long. */
+    /** Polling stopped because the prediction ran too long, or its plan was canceled by the operator. */
     public boolean timedOut(Exchange exchange) {
         return PredictionCall.of(exchange).timedOut;
     }
@@ -50,6 +51,11 @@ public final class PredictionCancel {
         StepRecord step = Steps.current(exchange);
         step.canceledPrediction(id);
         replicate.forget(exchange);
+        PlanRun run = Steps.run(exchange);
+        if (run.canceled()) {
+            LOG.warn("{} Canceled prediction {} (status {}): the operator canceled the plan", Steps.context(exchange), id, status);
+            run.checkCanceled();
+        }
         LOG.warn("{} Canceled prediction {} (status {}): it did not finish within {} s (replicate.prediction-timeout)",
                 Steps.context(exchange), id, status, settings.predictionTimeoutMs() / 1000);
         throw new PredictionTimeoutException("Prediction " + id + " did not finish within " + settings.predictionTimeoutMs() / 1000

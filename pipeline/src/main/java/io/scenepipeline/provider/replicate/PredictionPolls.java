@@ -6,6 +6,7 @@ import io.scenepipeline.support.Json;
 import io.scenepipeline.support.MalformedResponseException;
 import io.scenepipeline.support.SafeText;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scenepipeline.run.Steps;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -106,7 +107,7 @@ public final class PredictionPolls {
             ReplicateThrottle.tell(requests, failure);
             throw failure;
         }
-        answered(call, Json.readResponse("Replicate", in.getBody(String.class)));
+        answered(exchange, call, Json.readResponse("Replicate", in.getBody(String.class)));
     }
 
     /** Did a webhook bring the prediction (no poll needed this time)? */
@@ -119,13 +120,13 @@ public final class PredictionPolls {
         PredictionCall call = PredictionCall.of(exchange);
         JsonNode prediction = call.delivered;
         call.delivered = null;
-        answered(call, prediction);
+        answered(exchange, call, prediction);
     }
 
-    private void answered(PredictionCall call, JsonNode prediction) {
+    private void answered(Exchange exchange, PredictionCall call, JsonNode prediction) {
         seen(call.id);
         ReplicateSteps.accept(call, prediction);
-        if (!call.terminal() && System.currentTimeMillis() > call.deadline) {
+        if (!call.terminal() && (System.currentTimeMillis() > call.deadline || Steps.run(exchange).canceled())) {
             // given up: the route cancels it (PredictionCancel), so it does not run on, billed, for no one
             call.timedOut = true;
         }

@@ -96,6 +96,15 @@ public final class PredictionWaits extends AsyncProcessorSupport {
         }
     }
 
+    /** The operator canceled {@code run}: its steps waiting for a poll poll at once (and then cancel their prediction). */
+    public void wake(io.scenepipeline.run.PlanRun run) {
+        waiting.forEach((id, w) -> {
+            if (io.scenepipeline.run.Steps.run(w.exchange) == run) {
+                wake(id, w, null);
+            }
+        });
+    }
+
     private void wake(String id, Waiter w, JsonNode prediction) {
         if (!w.woken.compareAndSet(false, true)) {
             return;

@@ -149,6 +149,8 @@ public final class ReplicateSteps {
     public void prepareCreate(Exchange exchange) throws IOException {
         PredictionCall call = PredictionCall.of(exchange);
         ReplicateModel model = call.model;
+        // canceled by the operator while the create waited for its turn: it is not sent
+        Steps.run(exchange).checkCanceled();
         // pipeline.max-cost-per-plan: the create is not sent when its price would pass the budget
         budget.allow(Steps.run(exchange), Steps.current(exchange), call.estimateUsd);
         // cluster mode: this node still holds the step (it was not handed on while this node stood still)
