@@ -121,8 +121,7 @@ public final class PlanDeadLetter {
                                       List<String> problems) throws IOException {
         Instant failedAt = Instant.now();
         List<String> safeProblems = problems == null ? null : problems.stream().map(p -> SafeText.cap(secrets.redact(p))).toList();
-        byte[] json = Json.pretty(DeadLetterReport.of(planId, fileName, failedAt, failure,
-                run == null ? List.of() : run.completedScenes(), safeProblems, run == null ? 0 : run.costUsd()));
+        byte[] json = Json.pretty(DeadLetterReport.of(planId, fileName, failedAt, failure, run, safeProblems));
         byte[] html = HtmlReport.failed(planId, run, failedAt, failure, safeProblems).getBytes(StandardCharsets.UTF_8);
         try {
             return letters.send(planId, source, json, html);

@@ -1,6 +1,7 @@
 package io.scenepipeline.output;
 
 import io.scenepipeline.run.Failure;
+import io.scenepipeline.run.PlanRun;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,6 +33,22 @@ public final class DeadLetterReport {
         r.put("completed_scenes", completedScenes);
         // spent before the failure (kept in the journal: a re-drop reuses what was paid for)
         r.put("cost_usd", costUsd);
+        return r;
+    }
+
+    /**
+     * With what the run did before it failed: its title, when it started, and each scene's steps with their timelines
+     * (every attempt and wait), which the console and the report draw.
+     */
+    public static Map<String, Object> of(String planId, String file, Instant failedAt, Failure failure, PlanRun run,
+                                         List<String> problems) {
+        Map<String, Object> r = of(planId, file, failedAt, failure, run == null ? List.of() : run.completedScenes(), problems,
+                run == null ? 0 : run.costUsd());
+        if (run != null) {
+            r.put("title", run.plan().title());
+            r.put("started_at", run.startedAt().toString());
+            r.put("scenes", run.scenes());
+        }
         return r;
     }
 }

@@ -82,7 +82,8 @@ public final class AccountPace extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        timer.schedule(() -> continuations.execute(() -> callback.done(false)), wait, TimeUnit.MILLISECONDS);
+        AsyncCallback then = io.scenepipeline.run.Steps.waiting(exchange, "account pace", System.currentTimeMillis() + wait, callback);
+        timer.schedule(() -> continuations.execute(() -> then.done(false)), wait, TimeUnit.MILLISECONDS);
         return false;
     }
 

@@ -119,10 +119,11 @@ public final class DiskRoom extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        waiting.add(callback);
-        if (shortage == null && waiting.remove(callback)) {
+        AsyncCallback then = io.scenepipeline.run.Steps.waiting(exchange, "disk room", null, callback);
+        waiting.add(then);
+        if (shortage == null && waiting.remove(then)) {
             // space came back between the look and the queueing
-            callback.done(true);
+            then.done(true);
             return true;
         }
         return false;

@@ -109,7 +109,8 @@ public final class ServerSlots extends AsyncProcessorSupport {
                 }
                 Server free = pick(now);
                 if (free == null) {
-                    waiting.addLast(new Waiter(exchange, callback));
+                    waiting.addLast(new Waiter(exchange, io.scenepipeline.run.Steps.waiting(exchange,
+                            name.contains("face") ? "face_rig server" : "provider slot", null, callback)));
                     return false;
                 }
                 take(exchange, free);

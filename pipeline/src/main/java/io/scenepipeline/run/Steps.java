@@ -152,6 +152,23 @@ public final class Steps {
         }
     }
 
+    /**
+     * The exchange's step waits for {@code what} (until {@code untilMs} when known, else null) without a thread: the wait
+     * shows on the step's timeline until {@code callback} is called. Returns the callback to call when it is over.
+     */
+    public static org.apache.camel.AsyncCallback waiting(Exchange exchange, String what, Long untilMs,
+                                                        org.apache.camel.AsyncCallback callback) {
+        StepRecord step = current(exchange);
+        if (step == null || step.finished()) {
+            return callback; // between two steps: the next one has not begun
+        }
+        step.timeline().waitStarted(what, untilMs);
+        return doneSync -> {
+            step.timeline().waitEnded();
+            callback.done(doneSync);
+        };
+    }
+
     /** {@code plan=P scene=N step=S}, the prefix of every log line about a step. */
     public static String context(Exchange exchange) {
         StringBuilder sb = new StringBuilder();
