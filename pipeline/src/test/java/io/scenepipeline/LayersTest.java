@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The packages are layers a reader can draw, lowest first: support; plan; state (the journal); run (a plan's state
  * while it runs); provider; retry; observe; output; assembly; lifecycle (intake, scenes, publishing, dead letters);
- * config and cli (the wiring). The simulator stands apart and leans on support only. No package imports one above it.
+ * console (what an operator sees and does); config and cli (the wiring). The simulator stands apart and leans on support only. No package imports one above it.
  */
 class LayersTest {
 
@@ -44,19 +44,21 @@ class LayersTest {
                 .layer("output").definedBy("io.scenepipeline.output..")
                 .layer("assembly").definedBy("io.scenepipeline.assembly..")
                 .layer("lifecycle").definedBy("io.scenepipeline.lifecycle..")
+                .layer("console").definedBy("io.scenepipeline.console..")
                 .layer("wiring").definedBy("io.scenepipeline.config..", "io.scenepipeline.cli..")
                 .layer("simulator").definedBy("io.scenepipeline.simulator..")
                 .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
-                .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("wiring")
-                .whereLayer("assembly").mayOnlyBeAccessedByLayers("lifecycle", "wiring")
-                .whereLayer("output").mayOnlyBeAccessedByLayers("assembly", "lifecycle", "wiring")
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("output", "assembly", "lifecycle", "wiring")
-                .whereLayer("retry").mayOnlyBeAccessedByLayers("observe", "output", "assembly", "lifecycle", "wiring")
-                .whereLayer("provider").mayOnlyBeAccessedByLayers("retry", "observe", "output", "assembly", "lifecycle", "wiring")
-                .whereLayer("run").mayOnlyBeAccessedByLayers("provider", "retry", "observe", "output", "assembly", "lifecycle", "wiring")
-                .whereLayer("state").mayOnlyBeAccessedByLayers("run", "provider", "retry", "observe", "output", "assembly", "lifecycle", "wiring")
+                .whereLayer("console").mayOnlyBeAccessedByLayers("wiring")
+                .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("console", "wiring")
+                .whereLayer("assembly").mayOnlyBeAccessedByLayers("lifecycle", "console", "wiring")
+                .whereLayer("output").mayOnlyBeAccessedByLayers("assembly", "lifecycle", "console", "wiring")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("output", "assembly", "lifecycle", "console", "wiring")
+                .whereLayer("retry").mayOnlyBeAccessedByLayers("observe", "output", "assembly", "lifecycle", "console", "wiring")
+                .whereLayer("provider").mayOnlyBeAccessedByLayers("retry", "observe", "output", "assembly", "lifecycle", "console", "wiring")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("provider", "retry", "observe", "output", "assembly", "lifecycle", "console", "wiring")
+                .whereLayer("state").mayOnlyBeAccessedByLayers("run", "provider", "retry", "observe", "output", "assembly", "lifecycle", "console", "wiring")
                 .whereLayer("plan").mayOnlyBeAccessedByLayers("state", "run", "provider", "retry", "observe", "output", "assembly",
-                        "lifecycle", "wiring")
+                        "lifecycle", "console", "wiring")
                 .whereLayer("simulator").mayOnlyBeAccessedByLayers("wiring")
                 .check(classes);
     }

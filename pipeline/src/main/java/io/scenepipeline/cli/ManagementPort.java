@@ -52,6 +52,12 @@ final class ManagementPort {
         if (!enabled(props)) {
             return;
         }
+        String token = props.apply("management.token");
+        if (!java.util.Set.of("127.0.0.1", "localhost", "::1").contains(host(props)) && (token == null || token.isBlank())) {
+            throw new ScenePipelineApp.StartupException("camel.management.host=" + host(props) + " listens beyond loopback, where "
+                    + "the console's API needs a token: set management.token (a long random string; send it as Authorization: "
+                    + "Bearer <token>) or camel.management.host=127.0.0.1");
+        }
         int port = port(props);
         if (port == 0) {
             return; // any free port
@@ -102,7 +108,8 @@ final class ManagementPort {
                 return;
             }
             String base = "http://" + host + ":" + port;
-            Logs.of(ManagementPort.class).info("Health on {}/observe/health, metrics on {}/observe/metrics", base, base);
+            Logs.of(ManagementPort.class).info("Health on {}/observe/health, metrics on {}/observe/metrics, console on {}/console/",
+                    base, base, base);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.scenepipeline.config;
 
+import io.scenepipeline.console.Operations;
 import io.scenepipeline.lifecycle.InboxSettings;
 import io.scenepipeline.lifecycle.PlanReadLock;
 import io.scenepipeline.observe.PipelineMetrics;
@@ -71,8 +72,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         registry.bind("journal", journal);
         DeadLetters deadLetters = FolderWiring.recover(context, settings, journal);
-        Secrets secrets = new Secrets(cluster == null ? settings.secrets()
-                : Stream.concat(settings.secrets().stream(), cluster.secrets().stream()).toList());
+        String token = lookup.apply(ConsoleWiring.TOKEN);
+        Secrets secrets = new Secrets(Stream.of(settings.secrets(), cluster == null ? List.<String>of() : cluster.secrets(),
+                token == null || token.isBlank() ? List.<String>of() : List.of(token)).flatMap(List::stream).toList());
         // the intake's consumer, paused while the breaker is open or the disk is short
         IntakeSwitch intakeSwitch = new IntakeSwitch(List.of("inbox", "cluster-plans"));
         intakeSwitch.start(context);
@@ -85,7 +87,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         List<ExecutorService> providerExecutors = ProviderWiring.bind(context, this, settings, ledger);
         // what the operator steers (docs/console.md): the plans running here, the providers paused
-        registry.bind("runningPlans", new RunningPlans());
+        RunningPlans running = new RunningPlans();
+        registry.bind("runningPlans", running);
         Pauses pauses = Pauses.inMemory();
         registry.bind("pauses", pauses);
         RetryWiring.bind(context, lookup, settings, secrets, breaker, metrics, disk, pauses);
@@ -101,5 +104,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices, budget, elevenlabsSlots::limitTo));
         registry.bind("facerig", new FaceRigSteps(journal, settings.facerig().origin()));
         ReplicateWiring.bind(context, settings, journal, prices, budget, waits);
+        ConsoleWiring.bind(context, settings, token, Operations.local(running, pauses), journal, prices);
     }
 }

@@ -42,6 +42,7 @@ final class RetryWiring {
         }
         FailureClassifier classifier = FailureClassifier.ofStatusList(retry.retryableStatusCodes());
         RetryBudget budget = RetryBudget.from(lookup, retry.maxRedeliveries());
+        context.getRegistry().bind("retryBudget", budget);
         Throttling throttling = new Throttling(retry.throttleLimit(), () -> disk.shortage() != null);
         Registry registry = context.getRegistry();
         ServerSlots faceRig = registry.lookupByNameAndType("facerigServers", ServerSlots.class);

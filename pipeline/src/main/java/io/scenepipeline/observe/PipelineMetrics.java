@@ -47,6 +47,9 @@ public final class PipelineMetrics implements RetryEvents {
     private final MeterRegistry registry;
     private final AtomicInteger plansInFlight = new AtomicInteger();
     private final AtomicInteger scenesInFlight = new AtomicInteger();
+    /** What each provider's paid steps cost today (local time), for the console. */
+    private final java.util.Map<String, java.util.concurrent.atomic.DoubleAdder> spentToday = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.time.LocalDate today = java.time.LocalDate.now();
 
     public PipelineMetrics(MeterRegistry registry, Supplier<Boolean> breakerOpen) {
         this.registry = registry;
@@ -56,6 +59,29 @@ public final class PipelineMetrics implements RetryEvents {
                 .description("Scenes running now, over all plans").register(registry);
         Gauge.builder("scene.pipeline.breaker.open", () -> breakerOpen.get() ? 1 : 0)
                 .description("1 while the provider breaker holds new plans in the inbox").register(registry);
+    }
+
+    private void spent(String provider, double usd) {
+        java.time.LocalDate now = java.time.LocalDate.now();
+        if (!now.equals(today)) {
+            spentToday.clear();
+            today = now;
+        }
+        spentToday.computeIfAbsent(provider, p -> new java.util.concurrent.atomic.DoubleAdder()).add(usd);
+    }
+
+    /** What {@code provider}'s paid steps that finished today (local time) cost, by the price table, on this node. */
+    public double spentToday(String provider) {
+        if (!java.time.LocalDate.now().equals(today)) {
+            return 0;
+        }
+        java.util.concurrent.atomic.DoubleAdder sum = spentToday.get(provider);
+        return sum == null ? 0 : sum.sum();
+    }
+
+    /** The sum of the counter {@code name} over the series tagged {@code provider}. */
+    public double count(String name, String provider) {
+        return registry.find(name).tag("provider", provider).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     public MeterRegistry registry() {
@@ -93,6 +119,7 @@ public final class PipelineMetrics implements RetryEvents {
         }
         call(step.provider(), step.step(), SUCCESS);
         if (step.costUsd() != null && step.costUsd() > 0) {
+            spent(step.provider(), step.costUsd());
             Counter.builder("scene.pipeline.cost.usd").description("What the paid steps cost, by the price table (USD)")
                     .tag("provider", step.provider()).tag("model", step.model() == null ? "" : step.model())
                     .register(registry).increment(step.costUsd());

@@ -58,6 +58,11 @@ public final class RetryBudget {
         return providers.computeIfAbsent(provider, p -> new Window()).tryRetry(provider, clock.getAsLong());
     }
 
+    /** Retries to {@code provider} the budget would grant now (the console's "budget left"). */
+    public int left(String provider) {
+        return providers.computeIfAbsent(provider, p -> new Window()).left(clock.getAsLong());
+    }
+
     private final class Window {
         private final Deque<Long> firsts = new ArrayDeque<>();
         private final Deque<Long> retries = new ArrayDeque<>();
@@ -65,6 +70,11 @@ public final class RetryBudget {
         synchronized void firsts(long now) {
             prune(now);
             firsts.addLast(now);
+        }
+
+        synchronized int left(long now) {
+            prune(now);
+            return (int) Math.max(0, Math.floor(ratio * firsts.size() + minRetries) - retries.size());
         }
 
         synchronized String tryRetry(String provider, long now) {

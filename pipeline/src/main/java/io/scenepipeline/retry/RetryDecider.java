@@ -87,7 +87,7 @@ public final class RetryDecider {
         if (pause != null) {
             throw new ProviderPausedException(pause);
         }
-        if (step != null) {
+        if (step != null && !step.finished()) {
             step.timeline().attemptStarted(step.attempts());
         }
     }

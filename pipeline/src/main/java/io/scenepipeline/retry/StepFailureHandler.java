@@ -70,8 +70,11 @@ public final class StepFailureHandler implements Processor {
         timeline(step, decision, failure, message);
         switch (decision.verdict()) {
             case THROTTLED -> {
-                // backpressure: waited out and tried again, no attempt, no budget, no breaker (the pace says it in the log)
-                metrics.throttled(provider, stepName);
+                // backpressure: waited out and tried again, no attempt, no budget, no breaker (the pace says it in the log);
+                // an operator's pause is no provider's 429
+                if (!Causes.of(failure).stream().anyMatch(ProviderPausedException.class::isInstance)) {
+                    metrics.throttled(provider, stepName);
+                }
                 exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, decision.waitMs());
                 LOG.debug("{} Throttled ({}); trying again in {} seconds", where, message, seconds(decision.waitMs()));
             }

@@ -57,14 +57,14 @@ public final class StepTimeline {
     /** The attempt in progress ended {@code outcome} (with {@code reason} when it failed). */
     public synchronized void attemptEnded(String outcome, String reason) {
         long at = now();
-        closeWait(at);
-        if (attempt == null && spans.isEmpty()) {
+        if (attempt == null && spans.isEmpty() && wait == null) {
             // a step whose call went by no retry unit: one attempt, from when the step began
             attempt = new Span(Span.ATTEMPT, 1, created, null, null, null, null);
         }
         if (attempt == null) {
-            return;
+            return; // no call was made (a paused provider's step asked again): the wait goes on
         }
+        closeWait(at);
         add(attempt.ended(at, outcome, reason));
         attempt = null;
     }
