@@ -47,7 +47,7 @@ final class ConsoleGuard {
             if (!MessageDigest.isEqual(given, token)) {
                 return new Refusal(401, "wrong token (management.token)");
             }
-        } else if (!loopbackHost(http.request().getHeader("Host"))) {
+        } else if (!loopbackHost(host(http))) {
             return new Refusal(403, "without management.token the console answers only requests to a loopback host");
         }
         if (!action) {
@@ -58,7 +58,7 @@ final class ConsoleGuard {
             return new Refusal(403, "refused: an action sent from another site (" + site + ")");
         }
         String origin = http.request().getHeader("Origin");
-        String host = http.request().getHeader("Host");
+        String host = host(http);
         if (origin != null && !origin.equals("null") && host != null
                 && !origin.toLowerCase(Locale.ROOT).replaceFirst("^https?://", "").equals(host.toLowerCase(Locale.ROOT))) {
             return new Refusal(403, "refused: an action sent from another origin (" + origin + ")");
@@ -70,6 +70,12 @@ final class ConsoleGuard {
             return new Refusal(403, "refused: an action needs the header " + REQUESTED_BY + " (or a management.token)");
         }
         return null;
+    }
+
+    /** The host the request names: its Host header, or HTTP/2's :authority. */
+    @SuppressWarnings("deprecation")
+    private static String host(RoutingContext http) {
+        return http.request().host();
     }
 
     private static boolean loopbackHost(String hostHeader) {
