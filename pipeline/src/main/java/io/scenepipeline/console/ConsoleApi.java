@@ -36,6 +36,7 @@ public final class ConsoleApi {
         }
     }
 
+    private static final org.slf4j.Logger LOG = io.scenepipeline.support.log.Logs.of(ConsoleApi.class);
     private static final Pattern OPERATOR = Pattern.compile("[\\p{L}\\p{N} ._@()-]{1,60}");
     private static final int DEFAULT_LIMIT = 200;
 
@@ -77,6 +78,7 @@ public final class ConsoleApi {
         String by = by(r);
         return switch (operations.cancel(id, by)) {
             case CANCELED -> {
+                LOG.warn("plan={} Canceled by {}: its calls stop, its running predictions are canceled", id, by);
                 ObjectNode n = Json.MAPPER.createObjectNode();
                 n.put("plan_id", id);
                 n.put("canceled_by", by);
@@ -153,6 +155,7 @@ public final class ConsoleApi {
             return Answer.error(404, "no provider " + r.path().get("name") + ": one of " + String.join(", ", Pauses.PROVIDERS));
         }
         Pauses.Pause p = operations.pauses().pause(name, by(r));
+        LOG.warn("Provider {} paused by {} (since {}): no new call goes to it until it is resumed", name, p.by(), p.at());
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("provider", name);
         n.put("paused_by", p.by());
@@ -166,6 +169,9 @@ public final class ConsoleApi {
             return Answer.error(404, "no provider " + r.path().get("name") + ": one of " + String.join(", ", Pauses.PROVIDERS));
         }
         boolean was = operations.pauses().resume(name);
+        if (was) {
+            LOG.info("Provider {} resumed by {}", name, by(r));
+        }
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("provider", name);
         n.put("resumed", was);
