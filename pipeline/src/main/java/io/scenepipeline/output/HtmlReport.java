@@ -30,7 +30,7 @@ public final class HtmlReport {
 
     /** What the template shows; every text is escaped where the template puts it. */
     record View(String title, String subtitle, FinalVideo finalVideo, FailureView failure, boolean hasTotals,
-                List<Total> totals, List<Card> cards) {
+                List<Total> totals, TimelinePicture.Picture timeline, List<Card> cards) {
     }
 
     record FinalVideo(String src, String note) {
@@ -65,7 +65,7 @@ public final class HtmlReport {
         FinalVideo video = finalVideo != null ? new FinalVideo(finalVideo, null)
                 : assemblyNote != null ? new FinalVideo(null, assemblyNote) : null;
         return render(new View(title(run), "Finished " + finishedAt + " from " + run.fileName(), video, null, true,
-                totals(run, finishedAt), cards(run, true)));
+                totals(run, finishedAt), TimelinePicture.of(run, finishedAt), cards(run, true)));
     }
 
     /** The report of a dead-lettered plan: the failure first, then what had finished (its outputs stay in the journal). */
@@ -77,7 +77,8 @@ public final class HtmlReport {
                 failure.httpStatus(), failure.attempts(), failure.retryable() ? "yes (all attempts used)" : "no",
                 problems != null && !problems.isEmpty(), problems == null ? List.of() : problems, advice);
         return render(new View(run == null ? planId : title(run), "Failed " + failedAt + (run == null ? "" : " from " + run.fileName()),
-                null, why, run != null, run == null ? List.of() : totals(run, failedAt), run == null ? List.of() : cards(run, false)));
+                null, why, run != null, run == null ? List.of() : totals(run, failedAt), run == null ? null : TimelinePicture.of(run, failedAt),
+                run == null ? List.of() : cards(run, false)));
     }
 
     private static String render(View view) {

@@ -52,6 +52,9 @@ class ConsoleApiTest extends PipelineTestSupport {
                 "application/json").withBody("{\"detail\":{\"status\":\"invalid_api_key\",\"message\":\"Invalid API key\"}}")));
         runPlan("narrated.json", plan(1));
         assertThat(deadLetter("narrated.error.json")).exists();
+        // the dead letter's report draws the same timeline: the narration's one attempt failed, with its reason
+        assertThat(Files.readString(deadLetter("narrated.report.html"))).contains("<section class=\"timeline\">")
+                .containsPattern("<rect class=\"failed\"[^>]*><title>attempt 1 failed after [0-9.]+ s: 401 Unauthorized - Invalid API key");
 
         JsonNode letters = json(send("GET", "/api/dead-letters?provider=elevenlabs", null, true));
         assertThat(letters.path("dead_letters")).hasSize(1);
@@ -86,6 +89,8 @@ class ConsoleApiTest extends PipelineTestSupport {
         JsonNode finished = json(send("GET", "/api/plans/narrated", null, true));
         assertThat(finished.path("status").asText()).isEqualTo("succeeded");
         assertThat(outcomes(finished, "text-to-image")).containsExactly("reused");
+        assertThat(Files.readString(outbox("narrated").resolve("report.html"))).contains("<rect class=\"reused\"")
+                .contains("<rect class=\"succeeded\"");
     }
 
     @Test
