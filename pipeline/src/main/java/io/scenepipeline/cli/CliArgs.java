@@ -18,6 +18,7 @@ record CliArgs(boolean simulate, boolean once, boolean help, boolean estimate, L
     static final String USAGE = """
             usage: java -jar scene-pipeline.jar [--simulate] [--once] [plan.json ...]
                    java -jar scene-pipeline.jar --estimate plan.json ...
+                   java -jar scene-pipeline.jar ctl plans|cancel|redrive|pause|resume ...   (the running service; ctl alone: help)
               --simulate  run against the built-in provider simulator (no API keys needed)
               --once      process what is in the inbox, then exit (0 all succeeded, 2 some dead-lettered, 1 setup error)
               --estimate  what the plans would cost by the price table, calling no provider (0 fits the budget, 2 not)

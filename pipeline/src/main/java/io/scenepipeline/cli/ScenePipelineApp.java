@@ -72,6 +72,15 @@ public final class ScenePipelineApp {
     }
 
     static int run(String[] args, Path workingDirectory) {
+        if (args.length > 0 && "ctl".equals(args[0])) {
+            try {
+                AppProperties props = AppProperties.load(workingDirectory, System.getenv(), System.getProperties());
+                return ConsoleClient.run(java.util.Arrays.asList(args).subList(1, args.length), props::get, System.out, System.err);
+            } catch (IOException e) {
+                System.err.println("scene-pipeline: " + e.getMessage());
+                return EXIT_SETUP;
+            }
+        }
         CliArgs cli;
         try {
             cli = CliArgs.parse(args);
