@@ -40,7 +40,7 @@ final class ClusterWiring {
     }
 
     /** What the rest of the wiring uses of cluster mode. */
-    record Cluster(JdbcStepJournal journal, JdbcSlotLedger ledger) {
+    record Cluster(JdbcStepJournal journal, JdbcSlotLedger ledger, io.scenepipeline.state.jdbc.JdbcConsoleState console) {
     }
 
     /** Binds the cluster's beans and returns its journal and ledger. */
@@ -113,7 +113,7 @@ final class ClusterWiring {
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up cluster mode: " + e.getMessage(), e);
         }
-        return new Cluster(journal, ledger);
+        return new Cluster(journal, ledger, new io.scenepipeline.state.jdbc.JdbcConsoleState(database, cluster.node()));
     }
 
     private static boolean reachable(ActiveMQConnectionFactory broker) {
@@ -122,5 +122,20 @@ final class ClusterWiring {
         } catch (JMSException e) {
             return false;
         }
+    }
+
+    /** The console's view and actions for the whole cluster: this node publishes its running plans once a second. */
+    static io.scenepipeline.console.Operations console(CamelContext context, Object owner, io.scenepipeline.run.RunningPlans running,
+                                                       io.scenepipeline.state.jdbc.JdbcConsoleState shared) {
+        io.scenepipeline.console.ClusterOperations operations = new io.scenepipeline.console.ClusterOperations(running, shared);
+        ScheduledExecutorService every = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner, "console");
+        every.scheduleWithFixedDelay(() -> {
+            try {
+                operations.tick();
+            } catch (RuntimeException e) {
+                // the next second tries again
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        return operations;
     }
 }

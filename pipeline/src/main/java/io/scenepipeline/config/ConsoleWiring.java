@@ -12,7 +12,7 @@ import io.scenepipeline.provider.Prices;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.RetryBudget;
-import io.scenepipeline.run.Pauses;
+import io.scenepipeline.state.Pauses;
 import io.scenepipeline.state.StepJournal;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;

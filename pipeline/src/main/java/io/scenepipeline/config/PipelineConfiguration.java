@@ -1,6 +1,7 @@
 package io.scenepipeline.config;
 
 import io.scenepipeline.console.Operations;
+import io.scenepipeline.state.jdbc.JdbcConsoleState;
 import io.scenepipeline.lifecycle.InboxSettings;
 import io.scenepipeline.lifecycle.PlanReadLock;
 import io.scenepipeline.observe.PipelineMetrics;
@@ -12,7 +13,7 @@ import io.scenepipeline.provider.elevenlabs.ElevenLabsSteps;
 import io.scenepipeline.provider.facerig.FaceRigSteps;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.run.Budget;
-import io.scenepipeline.run.Pauses;
+import io.scenepipeline.state.Pauses;
 import io.scenepipeline.run.RunStats;
 import io.scenepipeline.run.RunningPlans;
 import io.scenepipeline.state.FileStepJournal;
@@ -61,6 +62,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         ClusterSettings cluster = ClusterSettings.from(lookup, settings.folders().work());
         StepJournal journal;
         SlotLedger ledger;
+        JdbcConsoleState shared = null;
         if (cluster == null) {
             journal = new FileStepJournal(settings.folders().work().resolve("journal"));
             ledger = SlotLedger.LOCAL;
@@ -69,6 +71,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             ClusterWiring.Cluster parts = ClusterWiring.bind(context, this, cluster, readLock);
             journal = parts.journal();
             ledger = parts.ledger();
+            shared = parts.console();
         }
         registry.bind("journal", journal);
         DeadLetters deadLetters = FolderWiring.recover(context, settings, journal);
@@ -89,7 +92,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         // what the operator steers (docs/console.md): the plans running here, the providers paused
         RunningPlans running = new RunningPlans();
         registry.bind("runningPlans", running);
-        Pauses pauses = Pauses.inMemory();
+        // cluster mode: the pauses and the running plans of every node, in the journal's database
+        Pauses pauses = shared == null ? Pauses.inMemory() : shared;
+        Operations operations = shared == null ? Operations.local(running, pauses) : ClusterWiring.console(context, this, running, shared);
         registry.bind("pauses", pauses);
         RetryWiring.bind(context, lookup, settings, secrets, breaker, metrics, disk, pauses);
         PlanWiring.bind(context, lookup, settings, cluster != null, readLock, journal, deadLetters, stats, secrets, breaker, metrics);
@@ -104,6 +109,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("elevenlabs", new ElevenLabsSteps(settings.elevenlabs(), journal, prices, budget, elevenlabsSlots::limitTo));
         registry.bind("facerig", new FaceRigSteps(journal, settings.facerig().origin()));
         ReplicateWiring.bind(context, settings, journal, prices, budget, waits);
-        ConsoleWiring.bind(context, settings, token, Operations.local(running, pauses), journal, prices);
+        ConsoleWiring.bind(context, settings, token, operations, journal, prices);
     }
 }

@@ -33,7 +33,7 @@ final class RetryWiring {
     }
 
     static void bind(CamelContext context, Function<String, String> lookup, PipelineSettings settings, Secrets secrets,
-                     ProviderBreaker breaker, PipelineMetrics metrics, DiskRoom disk, io.scenepipeline.run.Pauses pauses) {
+                     ProviderBreaker breaker, PipelineMetrics metrics, DiskRoom disk, io.scenepipeline.state.Pauses pauses) {
         RetrySettings retry = settings.retry();
         try {
             context.addRoutes(new RetryConfigurations(retry.components()));

@@ -3,7 +3,7 @@ package io.scenepipeline.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scenepipeline.run.Pauses;
+import io.scenepipeline.state.Pauses;
 import io.scenepipeline.support.Json;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.scenepipeline.console;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scenepipeline.run.Pauses;
+import io.scenepipeline.state.Pauses;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.RunningPlans;
 

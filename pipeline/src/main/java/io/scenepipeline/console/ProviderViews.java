@@ -7,7 +7,7 @@ import io.scenepipeline.provider.AccountPace;
 import io.scenepipeline.provider.ServerSlots;
 import io.scenepipeline.retry.ProviderBreaker;
 import io.scenepipeline.retry.RetryBudget;
-import io.scenepipeline.run.Pauses;
+import io.scenepipeline.state.Pauses;
 import io.scenepipeline.support.Json;
 
 import java.math.BigDecimal;

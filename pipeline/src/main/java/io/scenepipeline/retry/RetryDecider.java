@@ -1,7 +1,7 @@
 package io.scenepipeline.retry;
 
 import io.scenepipeline.provider.RetryAfter;
-import io.scenepipeline.run.Pauses;
+import io.scenepipeline.state.Pauses;
 import io.scenepipeline.run.PlanRun;
 import io.scenepipeline.run.ProviderPausedException;
 import io.scenepipeline.run.StepRecord;

@@ -1,5 +1,7 @@
 package io.scenepipeline.run;
 
+import io.scenepipeline.state.Pauses;
+
 /**
  * A call to a provider the operator paused: not made; the step waits, without a thread and without spending an
  * attempt, and looks again shortly (docs/console.md).

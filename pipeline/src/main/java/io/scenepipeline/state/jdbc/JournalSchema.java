@@ -12,7 +12,7 @@ import java.sql.Statement;
 public final class JournalSchema {
 
     /** The version these statements make. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final long LOCK = 0x5ce9e_901L;
 
@@ -48,6 +48,19 @@ public final class JournalSchema {
                 + " node TEXT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0, decided_at TIMESTAMPTZ NOT NULL DEFAULT now())",
     };
 
+    /**
+     * Version 3: what the operator console shares across the nodes: the providers paused, the cancels asked of a plan
+     * running on another node, and each node's running plans as the console shows them.
+     */
+    private static final String[] V3 = {
+        "CREATE TABLE IF NOT EXISTS console_pauses (provider TEXT PRIMARY KEY, paused_by TEXT NOT NULL,"
+                + " paused_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        "CREATE TABLE IF NOT EXISTS console_cancels (plan_id TEXT PRIMARY KEY, canceled_by TEXT NOT NULL,"
+                + " asked_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        "CREATE TABLE IF NOT EXISTS console_live (node TEXT NOT NULL, plan_id TEXT NOT NULL, view TEXT NOT NULL,"
+                + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (node, plan_id))",
+    };
+
     private JournalSchema() {
     }
 
@@ -60,6 +73,9 @@ public final class JournalSchema {
                     s.execute(ddl);
                 }
                 for (String ddl : V2) {
+                    s.execute(ddl);
+                }
+                for (String ddl : V3) {
                     s.execute(ddl);
                 }
                 Integer found = version(c);

@@ -1,4 +1,4 @@
-package io.scenepipeline.run;
+package io.scenepipeline.state;
 
 import java.time.Instant;
 import java.util.Map;
