@@ -92,6 +92,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         // what the operator steers (docs/console.md): the plans running here, the providers paused
         RunningPlans running = new RunningPlans();
         registry.bind("runningPlans", running);
+        // each plan one trace, over OTLP, when an endpoint is set (off otherwise)
+        TracingWiring.bind(context, lookup.apply(TracingWiring.ENDPOINT), cluster == null
+                ? java.lang.management.ManagementFactory.getRuntimeMXBean().getName() : cluster.node(), running);
         // cluster mode: the pauses and the running plans of every node, in the journal's database
         Pauses pauses = shared == null ? Pauses.inMemory() : shared;
         Operations operations = shared == null ? Operations.local(running, pauses) : ClusterWiring.console(context, this, running, shared);

@@ -25,12 +25,23 @@ public final class RunningPlans {
         return run;
     }
 
+    private final List<java.util.function.Consumer<PlanRun>> onStart = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<PlanRun>> onEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of each run as it starts (on the plan's exchange) and as it ends (the traces). */
+    public void onStartAndEnd(java.util.function.Consumer<PlanRun> start, java.util.function.Consumer<PlanRun> end) {
+        onStart.add(start);
+        onEnd.add(end);
+    }
+
     public void started(PlanRun run) {
         runs.put(run.planId(), run);
+        onStart.forEach(l -> l.accept(run));
     }
 
     public void ended(PlanRun run) {
         runs.remove(run.planId(), run);
+        onEnd.forEach(l -> l.accept(run));
     }
 
     public PlanRun get(String planId) {
