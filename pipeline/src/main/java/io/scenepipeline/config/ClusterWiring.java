@@ -26,6 +26,10 @@ import org.apache.camel.support.service.ServiceSupport;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.scenepipeline.state.jdbc.JdbcConsoleState;
+import io.scenepipeline.run.RunningPlans;
+import io.scenepipeline.console.Operations;
+import io.scenepipeline.console.ClusterOperations;
 
 /**
  * Cluster mode's parts (docs/cluster.md): the journal in PostgreSQL, the inbox claims beside it, the plans queue on
@@ -40,7 +44,7 @@ final class ClusterWiring {
     }
 
     /** What the rest of the wiring uses of cluster mode. */
-    record Cluster(JdbcStepJournal journal, JdbcSlotLedger ledger, io.scenepipeline.state.jdbc.JdbcConsoleState console) {
+    record Cluster(JdbcStepJournal journal, JdbcSlotLedger ledger, JdbcConsoleState console) {
     }
 
     /** Binds the cluster's beans and returns its journal and ledger. */
@@ -113,7 +117,7 @@ final class ClusterWiring {
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up cluster mode: " + e.getMessage(), e);
         }
-        return new Cluster(journal, ledger, new io.scenepipeline.state.jdbc.JdbcConsoleState(database, cluster.node()));
+        return new Cluster(journal, ledger, new JdbcConsoleState(database, cluster.node()));
     }
 
     private static boolean reachable(ActiveMQConnectionFactory broker) {
@@ -125,9 +129,9 @@ final class ClusterWiring {
     }
 
     /** The console's view and actions for the whole cluster: this node publishes its running plans once a second. */
-    static io.scenepipeline.console.Operations console(CamelContext context, Object owner, io.scenepipeline.run.RunningPlans running,
-                                                       io.scenepipeline.state.jdbc.JdbcConsoleState shared) {
-        io.scenepipeline.console.ClusterOperations operations = new io.scenepipeline.console.ClusterOperations(running, shared);
+    static Operations console(CamelContext context, Object owner, RunningPlans running,
+                                                       JdbcConsoleState shared) {
+        ClusterOperations operations = new ClusterOperations(running, shared);
         ScheduledExecutorService every = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner, "console");
         every.scheduleWithFixedDelay(() -> {
             try {

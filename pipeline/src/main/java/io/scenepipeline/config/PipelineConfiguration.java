@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import java.lang.management.ManagementFactory;
 
 /**
  * Binds the pipeline's beans before the YAML routes load (camel-main {@code camel.main.configuration-classes}): every
@@ -94,7 +95,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("runningPlans", running);
         // each plan one trace, over OTLP, when an endpoint is set (off otherwise)
         TracingWiring.bind(context, lookup.apply(TracingWiring.ENDPOINT), cluster == null
-                ? java.lang.management.ManagementFactory.getRuntimeMXBean().getName() : cluster.node(), running);
+                ? ManagementFactory.getRuntimeMXBean().getName() : cluster.node(), running);
         // cluster mode: the pauses and the running plans of every node, in the journal's database
         Pauses pauses = shared == null ? Pauses.inMemory() : shared;
         Operations operations = shared == null ? Operations.local(running, pauses) : ClusterWiring.console(context, this, running, shared);

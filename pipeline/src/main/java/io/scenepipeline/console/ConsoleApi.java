@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import io.scenepipeline.support.log.Logs;
 
 /**
  * The console's JSON API (docs/console.md), one method per path: what the plans, the dead letters and the providers are,
@@ -36,7 +38,7 @@ public final class ConsoleApi {
         }
     }
 
-    private static final org.slf4j.Logger LOG = io.scenepipeline.support.log.Logs.of(ConsoleApi.class);
+    private static final Logger LOG = Logs.of(ConsoleApi.class);
     private static final Pattern OPERATOR = Pattern.compile("[\\p{L}\\p{N} ._@()-]{1,60}");
     private static final int DEFAULT_LIMIT = 200;
 

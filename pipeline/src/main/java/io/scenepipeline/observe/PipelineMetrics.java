@@ -24,6 +24,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.ConcurrentHashMap;
+import java.time.LocalDate;
 
 /**
  * The project's own series, beside Camel's, in the registry {@code /observe/metrics} scrapes (Prometheus names in
@@ -48,8 +51,8 @@ public final class PipelineMetrics implements RetryEvents {
     private final AtomicInteger plansInFlight = new AtomicInteger();
     private final AtomicInteger scenesInFlight = new AtomicInteger();
     /** What each provider's paid steps cost today (local time), for the console. */
-    private final java.util.Map<String, java.util.concurrent.atomic.DoubleAdder> spentToday = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile java.time.LocalDate today = java.time.LocalDate.now();
+    private final java.util.Map<String, DoubleAdder> spentToday = new ConcurrentHashMap<>();
+    private volatile LocalDate today = LocalDate.now();
 
     public PipelineMetrics(MeterRegistry registry, Supplier<Boolean> breakerOpen) {
         this.registry = registry;
@@ -62,20 +65,20 @@ public final class PipelineMetrics implements RetryEvents {
     }
 
     private void spent(String provider, double usd) {
-        java.time.LocalDate now = java.time.LocalDate.now();
+        LocalDate now = LocalDate.now();
         if (!now.equals(today)) {
             spentToday.clear();
             today = now;
         }
-        spentToday.computeIfAbsent(provider, p -> new java.util.concurrent.atomic.DoubleAdder()).add(usd);
+        spentToday.computeIfAbsent(provider, p -> new DoubleAdder()).add(usd);
     }
 
     /** What {@code provider}'s paid steps that finished today (local time) cost, by the price table, on this node. */
     public double spentToday(String provider) {
-        if (!java.time.LocalDate.now().equals(today)) {
+        if (!LocalDate.now().equals(today)) {
             return 0;
         }
-        java.util.concurrent.atomic.DoubleAdder sum = spentToday.get(provider);
+        DoubleAdder sum = spentToday.get(provider);
         return sum == null ? 0 : sum.sum();
     }
 

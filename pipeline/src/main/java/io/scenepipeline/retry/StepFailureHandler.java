@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 
 import java.math.BigDecimal;
 import java.util.function.BiConsumer;
+import io.scenepipeline.run.StepTimeline;
 
 /**
  * Runs on every failed provider call of one retry component ({@code onExceptionOccurredRef} of its route
@@ -120,7 +121,7 @@ public final class StepFailureHandler implements Processor {
         }
         boolean paused = Causes.of(failure).stream().anyMatch(ProviderPausedException.class::isInstance);
         boolean canceled = Causes.of(failure).stream().anyMatch(PlanCanceledException.class::isInstance);
-        io.scenepipeline.run.StepTimeline timeline = step.timeline();
+        StepTimeline timeline = step.timeline();
         long until = System.currentTimeMillis() + decision.waitMs();
         switch (decision.verdict()) {
             case THROTTLED -> {

@@ -3,15 +3,17 @@ package io.scenepipeline.run;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The plans this process runs now, by plan id (what the console shows live, and what a cancel reaches). */
 public final class RunningPlans {
 
     private final ConcurrentHashMap<String, PlanRun> runs = new ConcurrentHashMap<>();
-    private final List<java.util.function.Consumer<PlanRun>> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<PlanRun>> onCancel = new CopyOnWriteArrayList<>();
 
     /** Told of each canceled run (a step waiting for a poll goes to cancel its prediction at once). */
-    public void onCancel(java.util.function.Consumer<PlanRun> listener) {
+    public void onCancel(Consumer<PlanRun> listener) {
         onCancel.add(listener);
     }
 
@@ -25,11 +27,11 @@ public final class RunningPlans {
         return run;
     }
 
-    private final List<java.util.function.Consumer<PlanRun>> onStart = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<java.util.function.Consumer<PlanRun>> onEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<PlanRun>> onStart = new CopyOnWriteArrayList<>();
+    private final List<Consumer<PlanRun>> onEnd = new CopyOnWriteArrayList<>();
 
     /** Told of each run as it starts (on the plan's exchange) and as it ends (the traces). */
-    public void onStartAndEnd(java.util.function.Consumer<PlanRun> start, java.util.function.Consumer<PlanRun> end) {
+    public void onStartAndEnd(Consumer<PlanRun> start, Consumer<PlanRun> end) {
         onStart.add(start);
         onEnd.add(end);
     }

@@ -11,6 +11,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.apache.camel.AsyncCallback;
 
 /**
  * The three typed exchange properties that say which plan, scene and step an exchange is working on: the plan run
@@ -156,8 +157,8 @@ public final class Steps {
      * The exchange's step waits for {@code what} (until {@code untilMs} when known, else null) without a thread: the wait
      * shows on the step's timeline until {@code callback} is called. Returns the callback to call when it is over.
      */
-    public static org.apache.camel.AsyncCallback waiting(Exchange exchange, String what, Long untilMs,
-                                                        org.apache.camel.AsyncCallback callback) {
+    public static AsyncCallback waiting(Exchange exchange, String what, Long untilMs,
+                                                        AsyncCallback callback) {
         StepRecord step = current(exchange);
         if (step == null || step.finished()) {
             return callback; // between two steps: the next one has not begun
