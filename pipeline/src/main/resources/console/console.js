@@ -29,7 +29,13 @@ async function api(method, path, body) {
 }
 
 const usd = (v) => (typeof v === 'number' ? '$' + v.toFixed(4) : '');
-const time = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { hour12: false }) : '');
+const time = (iso) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  // today: the time to the second; before: the date too
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString(undefined, { hour12: false })
+    : d.toLocaleString(undefined, { hour12: false });
+};
 const clock = (ms) => new Date(ms).toLocaleTimeString(undefined, { hour12: false });
 const who = () => ({ by: 'console' });
 
@@ -106,7 +112,8 @@ function drawDetail(plan) {
     plan.finished_at ? 'finished ' + time(plan.finished_at) : null, plan.failed_at ? 'failed ' + time(plan.failed_at) : null,
     'spent ' + usd(plan.cost_usd)].filter(Boolean).join(' · ');
   $('detail-error').hidden = !plan.error;
-  $('detail-error').textContent = plan.error ? 'Why: ' + plan.error : '';
+  const where = [plan.stage, plan.scene_number ? 'scene ' + plan.scene_number : null, plan.provider].filter(Boolean).join(', ');
+  $('detail-error').textContent = plan.error ? 'Why' + (where ? ' (' + where + ')' : '') + ': ' + plan.error : '';
   drawActions(plan);
   drawTimeline(plan);
 }

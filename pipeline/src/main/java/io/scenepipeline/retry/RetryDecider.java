@@ -80,7 +80,8 @@ public final class RetryDecider {
             budget.deposit(step == null ? "unknown" : step.provider());
         }
         PlanRun run = Steps.run(exchange);
-        if (run != null) {
+        if (run != null && (step == null || !step.isOutputPaid())) {
+            // a canceled plan's calls stop here; an output already made and billed is still fetched and kept
             run.checkCanceled();
         }
         Pauses.Pause pause = step == null ? null : pauses.of(step.provider());

@@ -27,6 +27,7 @@ public final class StepRecord {
     private volatile Double costUsd;
     private volatile boolean costCommitted;
     private final StepTimeline timeline = new StepTimeline();
+    private volatile boolean outputPaid;
 
     public StepRecord(String step, String provider, String model, String key) {
         this.step = step;
@@ -82,6 +83,16 @@ public final class StepRecord {
     /** Called when a failed attempt is about to be repeated. */
     public synchronized void nextAttempt() {
         attempts++;
+    }
+
+    /** The provider made the step's output and bills it: what is left of the step (its download) is not canceled. */
+    public void outputPaid() {
+        outputPaid = true;
+    }
+
+    @JsonIgnore
+    public boolean isOutputPaid() {
+        return outputPaid;
     }
 
     /** Every attempt and wait of this step so far (the console's and the reports' timeline). */

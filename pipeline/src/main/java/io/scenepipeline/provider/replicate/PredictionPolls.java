@@ -157,6 +157,8 @@ public final class PredictionPolls {
             throw new MalformedResponseException("Prediction " + id + " succeeded without an output file");
         }
         call.output = output.asText();
+        // made and billed: its download finishes even when the plan is canceled meanwhile (a redrive reuses it)
+        Steps.current(exchange).outputPaid();
     }
 
     boolean isTransient(String error) {

@@ -223,6 +223,10 @@ public final class ReplicateSteps {
             // "processing" (docs/providers.md): the image is done, as the official clients take it
             call.status = "succeeded";
         }
+        if (!call.terminal() && Steps.run(exchange).canceled()) {
+            // the operator canceled the plan while the create was held open: canceled at once, not polled first
+            call.timedOut = true;
+        }
     }
 
     /** A prediction now stands for the step (created, or adopted): journaled, so that a later run resumes it. */
