@@ -93,6 +93,10 @@ public final class ScenePipelineApp {
             System.out.println(CliArgs.USAGE);
             return EXIT_OK;
         }
+        if (cli.version()) {
+            System.out.println(version());
+            return EXIT_OK;
+        }
         ProviderSimulator simulator = null;
         try {
             AppProperties props = AppProperties.load(workingDirectory, System.getenv(), System.getProperties());
@@ -149,8 +153,11 @@ public final class ScenePipelineApp {
         } catch (PlanValidationException e) {
             System.err.println("scene-pipeline: " + e.getMessage());
             return EXIT_DEAD_LETTERED;
+        } catch (NoSuchFileException e) {
+            System.err.println("scene-pipeline: no such file " + e.getFile());
+            return EXIT_SETUP;
         } catch (IOException e) {
-            System.err.println("scene-pipeline: " + e);
+            System.err.println("scene-pipeline: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return EXIT_SETUP;
         } finally {
             if (simulator != null) {
@@ -206,6 +213,20 @@ public final class ScenePipelineApp {
         return stats.deadLetteredCount() > 0 ? EXIT_DEAD_LETTERED : EXIT_OK;
     }
 
+    /** {@code scene-pipeline 0.1.0 (Apache Camel 4.18.0, Java 17.0.13)}. */
+    static String version() {
+        java.util.Properties v = new java.util.Properties();
+        try (java.io.InputStream in = ScenePipelineApp.class.getResourceAsStream("/scene-pipeline-version.properties")) {
+            if (in != null) {
+                v.load(in);
+            }
+        } catch (IOException e) {
+            // the names below say "unknown"
+        }
+        return "scene-pipeline " + v.getProperty("version", "unknown") + " (Apache Camel " + v.getProperty("camel", "unknown")
+                + ", Java " + System.getProperty("java.version") + ")";
+    }
+
     /** Copies each plan file into the inbox under a temporary name, then renames it (the inbox never sees half a file). */
     static void submit(CliArgs cli, Path inbox) throws IOException {
         if (cli.plans().isEmpty()) {
@@ -214,7 +235,7 @@ public final class ScenePipelineApp {
         Files.createDirectories(inbox);
         for (Path plan : cli.plans()) {
             if (!Files.isRegularFile(plan)) {
-                throw new NoSuchFileException(plan.toString(), null, "plan file not found");
+                throw new StartupException("no plan file " + plan + (Files.exists(plan) ? " (not a regular file)" : ""));
             }
             Path target = inbox.resolve(plan.getFileName().toString());
             Path tmp = inbox.resolve("." + plan.getFileName() + ".submitting");

@@ -36,7 +36,7 @@ class JdbcSlotLedgerIT {
         config.setConnectionTimeout(1000);
         config.setInitializationFailTimeout(-1);
         dataSource = new HikariDataSource(config);
-        assertThat(JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(10)))).isEqualTo(2);
+        assertThat(JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(10)))).isEqualTo(3);
     }
 
     @AfterEach

@@ -41,8 +41,8 @@ class JdbcStepJournalIT {
         dataSource = new HikariDataSource(config);
         Files.createDirectories(Path.of("target", "it-runs"));
         artifacts = Files.createTempDirectory(Path.of("target", "it-runs").toAbsolutePath(), "artifacts-");
-        assertThat(JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(10)))).isEqualTo(2);
-        assertThat(JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(10)))).as("made once, found again").isEqualTo(2);
+        assertThat(JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(10)))).isEqualTo(3);
+        assertThat(JournalSchema.ensure(new Database(dataSource, Duration.ofSeconds(10)))).as("made once, found again").isEqualTo(3);
     }
 
     @AfterEach
