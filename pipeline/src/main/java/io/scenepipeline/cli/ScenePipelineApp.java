@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
@@ -117,6 +118,11 @@ public final class ScenePipelineApp {
                     }
                 }
             }
+            // every bad or missing setting at once, each with its key
+            List<String> problems = io.scenepipeline.config.SettingsCheck.problems(props::get);
+            if (problems.size() > 1) {
+                throw new StartupException(problems.size() + " settings to fix:\n  " + String.join("\n  ", problems));
+            }
             PipelineSettings settings = PipelineSettings.from(props::get);
             boolean cluster = ClusterSettings.from(props::get, settings.folders().work()) != null;
             if (cluster) {
@@ -136,6 +142,10 @@ public final class ScenePipelineApp {
             // Vert.x (the management server) keeps its file cache in the work folder too, not in java.io.tmpdir
             System.setProperty("vertx.cacheDirBase", settings.folders().work().resolve("tmp").resolve("vertx").toAbsolutePath().toString());
             ManagementPort.checkFree(props::get);
+            if (!cli.simulate()) {
+                // before anything is paid: a real run's providers can be reached (face_rig above all)
+                ProviderReach.check(settings);
+            }
             if (cli.simulate()) {
                 simulator = ProviderSimulator.start(simulatorSettings(props));
                 simulator.account(simulatorAccount(props));
