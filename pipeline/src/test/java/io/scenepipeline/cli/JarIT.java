@@ -132,9 +132,12 @@ class JarIT {
     void should_require_the_api_token_when_not_simulating() throws Exception {
         Result r = run(List.of(), "--once");
 
+        // both keys at once, not one per start
         assertThat(r.exit).isEqualTo(1);
-        assertThat(r.output.strip()).isEqualTo("scene-pipeline: bad setting replicate.api-token: is not set "
-                + "(set the REPLICATE_API_TOKEN environment variable, or use --simulate)");
+        assertThat(r.output.strip()).isEqualTo("""
+                scene-pipeline: 2 settings to fix:
+                  replicate.api-token: is not set (set the REPLICATE_API_TOKEN environment variable, or use --simulate)
+                  elevenlabs.api-key: is not set (set the ELEVENLABS_API_KEY environment variable, or use --simulate)""");
     }
 
     @Test
