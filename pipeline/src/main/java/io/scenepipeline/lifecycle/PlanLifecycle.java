@@ -3,6 +3,7 @@ package io.scenepipeline.lifecycle;
 import io.scenepipeline.observe.PipelineMetrics;
 import io.scenepipeline.output.HtmlReport;
 import io.scenepipeline.output.Manifest;
+import io.scenepipeline.output.RunHistory;
 import io.scenepipeline.plan.Scene;
 import io.scenepipeline.retry.FailureClassifier;
 import io.scenepipeline.retry.ProviderBreaker;
@@ -36,6 +37,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -48,6 +50,7 @@ public final class PlanLifecycle {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
 
     private final StepJournal journal;
+    private final RunHistory history;
     private final Path outbox;
     private final Path work;
     private final boolean faceRigEnabled;
@@ -62,7 +65,8 @@ public final class PlanLifecycle {
      * @param faceRigEnabled {@code pipeline.face-rig.enabled}
      */
     public PlanLifecycle(Path outbox, Path work, boolean faceRigEnabled, RunStats stats, ProviderBreaker breaker,
-                         PipelineMetrics metrics, boolean assemblyActive, StepJournal journal) {
+                         PipelineMetrics metrics, boolean assemblyActive, StepJournal journal, RunHistory history) {
+        this.history = history;
         this.journal = journal;
         this.outbox = outbox;
         this.work = work;
@@ -173,10 +177,12 @@ public final class PlanLifecycle {
         Path staging = run.stagingDir();
         Instant finished = Instant.now();
         AtomicFiles.write(staging.resolve("plan.json"), PlanDelivery.of(exchange).bytes());
-        AtomicFiles.write(staging.resolve("manifest.json"), Json.pretty(Manifest.of(run, finished)));
+        // the earlier runs of this plan (its last manifest, its dead letters): what they spent stays on record
+        List<Map<String, Object>> history = this.history.earlier(run.planId());
+        AtomicFiles.write(staging.resolve("manifest.json"), Json.pretty(Manifest.of(run, finished, history)));
         AtomicFiles.write(staging.resolve("report.html"),
                 HtmlReport.succeeded(run, finished, run.finalVideo(),
-                        run.assembly() instanceof AssemblyOutcome.Skipped skipped ? skipped.note() : null)
+                        run.assembly() instanceof AssemblyOutcome.Skipped skipped ? skipped.note() : null, history)
                         .getBytes(StandardCharsets.UTF_8));
         Path target = AtomicFiles.inside(outbox, Path.of(run.planId()));
         // cluster mode: not published by a node whose plan was handed on while it stood still, nor a second time
@@ -203,26 +209,53 @@ public final class PlanLifecycle {
             }
             throw new IOException(FileProblems.cannotWrite("the outbox folder", ShownPath.of(outbox), e), e);
         }
+        resolveDeadLetters(run.planId());
         stats.succeeded();
         breaker.planSucceeded();
         metrics.planEnded("succeeded", Duration.between(run.startedAt(), finished));
         long seconds = (finished.toEpochMilli() - run.startedAt().toEpochMilli()) / 1000;
         LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}", run.planId(), run.scenes().size(), seconds, ShownPath.of(target));
+        summary(run, seconds);
+    }
+
+    /**
+     * One count of the steps that adds up across runs: every provider step is paid (Replicate, ElevenLabs), free
+     * (face_rig) or reused from the journal; calls and retries are those this run made.
+     */
+    private static void summary(PlanRun run, long seconds) {
+        int steps = 0;
+        int paid = 0;
+        int free = 0;
         int calls = 0;
-        int retries = 0;
         int reused = 0;
         for (SceneResult scene : run.scenes()) {
             for (StepRecord step : scene.steps()) {
+                steps++;
                 if (step.reused()) {
                     reused++;
                 } else {
                     calls += step.attempts();
-                    retries += step.attempts() - 1;
+                    if (Steps.PAID.contains(step.provider())) {
+                        paid++;
+                    } else {
+                        free++;
+                    }
                 }
             }
         }
-        LOG.info("plan={} Summary: {} scenes, {} provider steps paid in {} calls ({} retries), {} steps reused from the journal, {} s, "
-                + "US${} spent", run.planId(), run.scenes().size(), calls - retries, calls, retries, reused, seconds,
-                String.format(java.util.Locale.ROOT, "%.4f", run.costUsd()));
+        LOG.info("plan={} Summary: {} scenes, {} provider steps: {} paid, {} free (face_rig), {} reused from the journal; {} calls ({} "
+                + "retries), {} s, US${} spent", run.planId(), run.scenes().size(), steps, paid, free, reused, calls,
+                calls - paid - free, seconds, String.format(java.util.Locale.ROOT, "%.4f", run.costUsd()));
+    }
+
+    /** The plan succeeded: its dead letters are resolved, moved aside with one line each. */
+    private void resolveDeadLetters(String planId) {
+        try {
+            for (Path kept : history.resolve(planId)) {
+                LOG.info("plan={} Its earlier dead letter is resolved by this run: moved to {}", planId, ShownPath.of(kept));
+            }
+        } catch (IOException e) {
+            LOG.warn("plan={} Its earlier dead letter stays in the dead-letter folder: {}", planId, FileProblems.reason(e));
+        }
     }
 }

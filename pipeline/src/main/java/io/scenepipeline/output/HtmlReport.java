@@ -62,10 +62,21 @@ public final class HtmlReport {
 
     /** The report of a finished plan, written beside its files (all links relative to the plan folder). */
     public static String succeeded(PlanRun run, Instant finishedAt, String finalVideo, String assemblyNote) {
+        return succeeded(run, finishedAt, finalVideo, assemblyNote, List.of());
+    }
+
+    /** With the plan's earlier runs: what they spent stays in view. */
+    public static String succeeded(PlanRun run, Instant finishedAt, String finalVideo, String assemblyNote,
+                                   List<Map<String, Object>> history) {
         FinalVideo video = finalVideo != null ? new FinalVideo(finalVideo, null)
                 : assemblyNote != null ? new FinalVideo(null, assemblyNote) : null;
+        List<Total> totals = new ArrayList<>(totals(run, finishedAt));
+        if (!history.isEmpty()) {
+            double before = history.stream().mapToDouble(h -> ((Number) h.get("cost_usd")).doubleValue()).sum();
+            totals.add(new Total(usd(before), "spent in " + history.size() + (history.size() == 1 ? " earlier run" : " earlier runs")));
+        }
         return render(new View(title(run), "Finished " + finishedAt + " from " + run.fileName(), video, null, true,
-                totals(run, finishedAt), TimelinePicture.of(run, finishedAt), cards(run, true)));
+                totals, TimelinePicture.of(run, finishedAt), cards(run, true)));
     }
 
     /** The report of a dead-lettered plan: the failure first, then what had finished (its outputs stay in the journal). */

@@ -15,6 +15,11 @@ public final class Manifest {
     }
 
     public static Map<String, Object> of(PlanRun run, Instant finishedAt) {
+        return of(run, finishedAt, List.of());
+    }
+
+    /** With the plan's earlier runs ({@link RunHistory}): each one's outcome and spend, and what all runs spent together. */
+    public static Map<String, Object> of(PlanRun run, Instant finishedAt, List<Map<String, Object>> history) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("plan_id", run.planId());
         if (run.plan().declaredId() != null && !run.plan().declaredId().equals(run.planId())) {
@@ -48,6 +53,11 @@ public final class Manifest {
         m.put("totals", totals);
         if (run.assembly() != null) {
             m.put("assembly", run.assembly());
+        }
+        if (!history.isEmpty()) {
+            m.put("history", history);
+            double all = run.costUsd() + history.stream().mapToDouble(h -> ((Number) h.get("cost_usd")).doubleValue()).sum();
+            m.put("cost_usd_all_runs", java.math.BigDecimal.valueOf(all).setScale(6, java.math.RoundingMode.HALF_UP).doubleValue());
         }
         m.put("scenes", scenes);
         if (!run.plan().extra().isEmpty()) {

@@ -39,7 +39,7 @@ class DocsTest {
                 }
                 String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
                 String anchor = target.contains("#") ? target.substring(target.indexOf('#') + 1) : null;
-                Path resolved = file.isEmpty() ? doc : doc.toAbsolutePath().getParent().resolve(file).normalize();
+                Path resolved = file.isEmpty() ? doc.toAbsolutePath() : doc.toAbsolutePath().getParent().resolve(file).normalize();
                 if (!resolved.startsWith(Path.of("").toAbsolutePath()) || !Files.exists(resolved)) {
                     broken.add(doc + ": " + target);
                 } else if (anchor != null && !headings(resolved).contains(anchor)) {
