@@ -52,8 +52,9 @@ class ResumeTest extends PipelineTestSupport {
                         .isEqualTo(!paidNow);
             }
         }
-        // six steps a scene when the export is reused (no upload is needed): 2 x 6 + scene 3 narration chain 4
-        assertThat(manifest.path("totals").path("reused_steps").asInt()).isEqualTo(2 * 6 + 4);
+        // seven steps a scene, each counted as in the first run (the upload is reused with its export): 2 x 7 + scene 3's
+        // narration chain 5
+        assertThat(manifest.path("totals").path("reused_steps").asInt()).isEqualTo(2 * 7 + 5);
     }
 
     @Test
@@ -66,7 +67,7 @@ class ResumeTest extends PipelineTestSupport {
 
         wm.verify(0, anyRequestedFor(anyUrl()));
         JsonNode manifest = readJson(outbox("first").resolve("manifest.json"));
-        assertThat(manifest.path("scenes").findValues("reused")).hasSize(12).allMatch(JsonNode::asBoolean);
+        assertThat(manifest.path("scenes").findValues("reused")).hasSize(14).allMatch(JsonNode::asBoolean);
         assertThat(manifest.path("scenes").get(0).path("steps").get(0).path("prediction_id").asText()).isEqualTo("imagepredictionid000000001");
         assertThat(outbox("first").resolve("clips/scene_2.mp4")).hasBinaryContent(mp4());
     }
