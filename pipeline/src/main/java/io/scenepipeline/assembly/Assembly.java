@@ -61,6 +61,11 @@ public final class Assembly {
         }
     }
 
+    /** True when the assembly is a stage of every plan (enabled; made, or said to be skipped). */
+    public boolean enabled() {
+        return settings.enabled();
+    }
+
     /** True when plans get a final video (enabled, and ffmpeg was found at startup). */
     public boolean active() {
         return ffmpeg != null;
@@ -107,7 +112,8 @@ public final class Assembly {
         }
         if (ffmpeg == null) {
             run.assembly(new AssemblyOutcome.Skipped("skipped: ffmpeg not found"));
-            LOG.info("plan={} Assembly skipped: ffmpeg not found (assembly.ffmpeg={})", run.planId(), settings.ffmpeg());
+            LOG.warn("plan={} {} Assembly skipped: ffmpeg not found (assembly.ffmpeg={}), so no final.mp4; install ffmpeg (Debian: "
+                    + "apt-get install ffmpeg) and drop the plan again to get it", run.planId(), stage(), settings.ffmpeg());
             return;
         }
         long started = System.nanoTime();

@@ -93,6 +93,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         // what the operator steers (docs/console.md): the plans running here, the providers paused
         RunningPlans running = new RunningPlans();
         registry.bind("runningPlans", running);
+        running.onStartAndEnd(metrics::planRunning, metrics::planGone);
         // each plan one trace, over OTLP, when an endpoint is set (off otherwise)
         TracingWiring.bind(context, lookup.apply(TracingWiring.ENDPOINT), cluster == null
                 ? ManagementFactory.getRuntimeMXBean().getName() : cluster.node(), running);

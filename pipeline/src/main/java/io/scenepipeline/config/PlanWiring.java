@@ -42,7 +42,7 @@ final class PlanWiring {
         Assembly assembly = new Assembly(AssemblySettings.from(lookup), journal, folders.work(), faceRig);
         registry.bind("assembly", assembly);
         registry.bind("planLifecycle", new PlanLifecycle(folders.outbox(), folders.work(), faceRig, stats, breaker,
-                metrics, assembly.active(), journal, new io.scenepipeline.output.RunHistory(folders.outbox(), folders.deadLetter())));
+                metrics, assembly.enabled(), journal, new io.scenepipeline.output.RunHistory(folders.outbox(), folders.deadLetter())));
         PlanIntake intake = new PlanIntake(folders.work(), settings.limits().maxPlanBytes(), new PlanParser(
                 faceRig, settings.limits().maxScenes(), settings.limits().maxTextChars()), metrics, journal,
                 registry.lookupByNameAndType("runningPlans", io.scenepipeline.run.RunningPlans.class));

@@ -179,6 +179,8 @@ public final class PlanIntake {
         run.runId(runId);
         exchange.setProperty(PlanRun.PROPERTY, run);
         metrics.planStarted();
+        // each step counted in the metrics as it finishes
+        run.onStepFinished(metrics::stepFinished);
         running.started(run);
         inFlight.put(inflightName, plan.planId());
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {

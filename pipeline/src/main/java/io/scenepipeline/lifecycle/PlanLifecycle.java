@@ -57,7 +57,7 @@ public final class PlanLifecycle {
     private final RunStats stats;
     private final ProviderBreaker breaker;
     private final PipelineMetrics metrics;
-    private final boolean assemblyActive;
+    private final boolean assemblyStage;
 
     /**
      * @param outbox         {@code pipeline.outbox}
@@ -65,7 +65,7 @@ public final class PlanLifecycle {
      * @param faceRigEnabled {@code pipeline.face-rig.enabled}
      */
     public PlanLifecycle(Path outbox, Path work, boolean faceRigEnabled, RunStats stats, ProviderBreaker breaker,
-                         PipelineMetrics metrics, boolean assemblyActive, StepJournal journal, RunHistory history) {
+                         PipelineMetrics metrics, boolean assemblyStage, StepJournal journal, RunHistory history) {
         this.history = history;
         this.journal = journal;
         this.outbox = outbox;
@@ -74,7 +74,7 @@ public final class PlanLifecycle {
         this.stats = stats;
         this.breaker = breaker;
         this.metrics = metrics;
-        this.assemblyActive = assemblyActive;
+        this.assemblyStage = assemblyStage;
     }
 
     /** First thing on a scene exchange (split of the scenes list). */
@@ -102,7 +102,6 @@ public final class PlanLifecycle {
         SceneResult failed = Steps.sceneResult(exchange);
         if (failed != null) {
             failed.failed(error == null ? new IllegalStateException("unknown error") : error);
-            failed.steps().stream().filter(StepRecord::finished).forEach(metrics::stepFinished);
         }
         if (run.failure() == null) {
             StepRecord step = Steps.current(exchange);
@@ -127,7 +126,6 @@ public final class PlanLifecycle {
     public void sceneDone(Exchange exchange) {
         SceneResult result = Steps.sceneResult(exchange);
         result.markComplete();
-        result.steps().forEach(metrics::stepFinished);
         PlanRun run = Steps.run(exchange);
         LOG.info("plan={} scene={} Done ({}/{} scenes)", run.planId(), result.sceneNumber(),
                 run.completedScenes().size(), run.plan().scenes().size());
@@ -165,7 +163,7 @@ public final class PlanLifecycle {
         if (faceRigEnabled) {
             stages.add("face_rig");
         }
-        if (assemblyActive) {
+        if (assemblyStage) {
             stages.add("Assembly");
         }
         return stages;
@@ -214,7 +212,9 @@ public final class PlanLifecycle {
         breaker.planSucceeded();
         metrics.planEnded("succeeded", Duration.between(run.startedAt(), finished));
         long seconds = (finished.toEpochMilli() - run.startedAt().toEpochMilli()) / 1000;
-        LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}", run.planId(), run.scenes().size(), seconds, ShownPath.of(target));
+        LOG.info("plan={} Pipeline succeeded: {} scenes in {} s -> {}{}", run.planId(), run.scenes().size(), seconds, ShownPath.of(target),
+                assemblyStage && run.assembly() instanceof AssemblyOutcome.Skipped skipped
+                        ? " (no final.mp4: " + skipped.why().replaceFirst("^skipped: ", "") + ")" : "");
         summary(run, seconds);
     }
 

@@ -134,6 +134,26 @@ public final class PipelineMetrics implements RetryEvents {
         }
     }
 
+    /** A plan runs: its progress, scenes done of scenes, as gauges tagged with its id until it ends. */
+    public void planRunning(io.scenepipeline.run.PlanRun run) {
+        Gauge.builder("scene.pipeline.plan.scenes.done", run, r -> r.completedScenes().size())
+                .description("Scenes done of each plan in flight").tag("plan", run.planId()).register(registry);
+        Gauge.builder("scene.pipeline.plan.scenes", run, r -> r.plan().scenes().size())
+                .description("Scenes of each plan in flight").tag("plan", run.planId()).register(registry);
+        Gauge.builder("scene.pipeline.plan.cost.usd", run, io.scenepipeline.run.PlanRun::costUsd)
+                .description("What each plan in flight has spent so far (USD)").tag("plan", run.planId()).register(registry);
+    }
+
+    /** A plan ended: its progress gauges go. */
+    public void planGone(io.scenepipeline.run.PlanRun run) {
+        for (String name : new String[] {"scene.pipeline.plan.scenes.done", "scene.pipeline.plan.scenes", "scene.pipeline.plan.cost.usd"}) {
+            Gauge gauge = registry.find(name).tag("plan", run.planId()).gauge();
+            if (gauge != null) {
+                registry.remove(gauge);
+            }
+        }
+    }
+
     /** A plan ended: {@code succeeded}, {@code failed} (dead-lettered after it ran) or {@code invalid} (refused). */
     public void planEnded(String status, Duration took) {
         Counter.builder("scene.pipeline.plans").description("Plans by how they ended").tag("status", status)

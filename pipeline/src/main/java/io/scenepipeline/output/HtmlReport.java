@@ -33,7 +33,7 @@ public final class HtmlReport {
                 List<Total> totals, TimelinePicture.Picture timeline, List<Card> cards) {
     }
 
-    record FinalVideo(String src, String note) {
+    record FinalVideo(String src, String note, String poster) {
     }
 
     record FailureView(String stage, Integer scene, String error, String provider, Integer httpStatus, int attempts,
@@ -47,7 +47,7 @@ public final class HtmlReport {
                 String narration, String prompt, List<Row> steps, String cost) {
     }
 
-    record Media(String src, String caption, boolean image, boolean video, boolean missing) {
+    record Media(String src, String caption, boolean image, boolean video, boolean missing, String poster) {
         public String lowerCaption() {
             return caption.toLowerCase(Locale.ROOT);
         }
@@ -68,14 +68,16 @@ public final class HtmlReport {
     /** With the plan's earlier runs: what they spent stays in view. */
     public static String succeeded(PlanRun run, Instant finishedAt, String finalVideo, String assemblyNote,
                                    List<Map<String, Object>> history) {
-        FinalVideo video = finalVideo != null ? new FinalVideo(finalVideo, null)
-                : assemblyNote != null ? new FinalVideo(null, assemblyNote) : null;
+        // the first scene's keyframe as the video's poster: no black box before it plays
+        String poster = run.scenes().isEmpty() ? null : run.scenes().get(0).files().get("image");
+        FinalVideo video = finalVideo != null ? new FinalVideo(finalVideo, null, poster)
+                : assemblyNote != null ? new FinalVideo(null, assemblyNote, null) : null;
         List<Total> totals = new ArrayList<>(totals(run, finishedAt));
         if (!history.isEmpty()) {
             double before = history.stream().mapToDouble(h -> ((Number) h.get("cost_usd")).doubleValue()).sum();
             totals.add(new Total(usd(before), "spent in " + history.size() + (history.size() == 1 ? " earlier run" : " earlier runs")));
         }
-        return render(new View(title(run), "Finished " + finishedAt + " from " + run.fileName(), video, null, true,
+        return render(new View(title(run), "Finished " + local(finishedAt) + " from " + run.fileName(), video, null, true,
                 totals, TimelinePicture.of(run, finishedAt), cards(run, true)));
     }
 
@@ -87,7 +89,7 @@ public final class HtmlReport {
         FailureView why = new FailureView(failure.stage(), failure.sceneNumber(), failure.error(), failure.provider(),
                 failure.httpStatus(), failure.attempts(), failure.retryable() ? "yes (all attempts used)" : "no",
                 problems != null && !problems.isEmpty(), problems == null ? List.of() : problems, advice);
-        return render(new View(run == null ? planId : title(run), "Failed " + failedAt + (run == null ? "" : " from " + run.fileName()),
+        return render(new View(run == null ? planId : title(run), "Failed " + local(failedAt) + (run == null ? "" : " from " + run.fileName()),
                 null, why, run != null, run == null ? List.of() : totals(run, failedAt), run == null ? null : TimelinePicture.of(run, failedAt),
                 run == null ? List.of() : cards(run, false)));
     }
@@ -135,15 +137,15 @@ public final class HtmlReport {
             Scene scene = result.scene();
             Map<String, String> files = result.files();
             List<Media> media = new ArrayList<>();
-            media.add(media(files.get("image"), true, "Keyframe"));
-            media.add(media(files.get("clip"), false, "Clip"));
+            media.add(media(files.get("image"), true, "Keyframe", null));
+            media.add(media(files.get("clip"), false, "Clip", files.get("image")));
             if (files.containsKey("face_rig")) {
-                media.add(media(files.get("face_rig"), false, "face_rig character"));
+                media.add(media(files.get("face_rig"), false, "face_rig character", null));
             }
             List<Row> rows = result.steps().stream().map(st -> new Row(st.step(), st.provider(), st.model() == null ? "" : st.model(),
                     st.reused() ? "" : String.valueOf(st.attempts()), st.durationMs() == null ? "" : seconds(st.durationMs()),
-                    st.costUsd() == null ? "" : usd(st.costUsd()), st.reused() ? "reused" : st.finished() ? "paid" : "",
-                    st.reused() ? "reused" : st.finished() ? "paid" : "not finished")).toList();
+                    st.reused() ? "free" : st.costUsd() == null ? (st.finished() ? "free" : "") : usd(st.costUsd()),
+                    state(st), state(st).isEmpty() ? "not finished" : state(st))).toList();
             double sceneCost = result.steps().stream().filter(st -> st.costUsd() != null).mapToDouble(StepRecord::costUsd).sum();
             cards.add(new Card(result.sceneNumber(), "video".equals(result.sceneType()) ? null : result.sceneType(),
                     !result.complete(), withMedia, media, files.get("audio"), scene.narration(), scene.visualDescription(),
@@ -152,8 +154,19 @@ public final class HtmlReport {
         return cards;
     }
 
-    private static Media media(String file, boolean image, String caption) {
-        return new Media(file, caption, file != null && image, file != null && !image, file == null);
+    /** reused (from the journal), paid (priced), free (face_rig: no price), or "" while not finished. */
+    private static String state(StepRecord st) {
+        return st.reused() ? "reused" : !st.finished() ? "" : st.costUsd() != null ? "paid" : "free";
+    }
+
+    private static Media media(String file, boolean image, String caption, String poster) {
+        return new Media(file, caption, file != null && image, file != null && !image, file == null, poster);
+    }
+
+    /** The machine's local time, to the second, with its zone: {@code 2026-12-07 10:04:31 CET}. */
+    static String local(Instant at) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)
+                .format(at.atZone(java.time.ZoneId.systemDefault()));
     }
 
     private static String usd(double value) {

@@ -120,7 +120,9 @@ public final class ProviderErrors {
             return title != null && title.isTextual() ? title.asText() : Json.abbreviate(body);
         }
         if (detail.isTextual()) {
-            return SafeText.cap(detail.asText().strip());
+            // Replicate lists a 422's problems as "- input.x: …" lines: one sentence, the list marks dropped
+            return SafeText.cap(String.join("; ", detail.asText().strip().lines().map(l -> l.strip().replaceFirst("^[-*]\\s+", ""))
+                    .filter(l -> !l.isEmpty()).toList()));
         }
         if (detail.isObject()) {
             JsonNode message = detail.get("message");

@@ -76,6 +76,8 @@ public final class RetryDecider {
             unit.redelivering = false;
         } else {
             unit.fresh();
+            String endpoint = exchange.getProperty(Exchange.INTERCEPTED_ENDPOINT, String.class);
+            unit.call = endpoint != null && endpoint.endsWith("-download") ? "download" : null;
             exchange.getIn().removeHeaders("CamelRedelivery*");
             budget.deposit(step == null ? "unknown" : step.provider());
         }
@@ -91,6 +93,11 @@ public final class RetryDecider {
         if (step != null && !step.finished()) {
             step.timeline().attemptStarted(step.attempts());
         }
+    }
+
+    /** The call a failure of this exchange's unit is of, when it is not the step's own ({@code download}), else null. */
+    public String call(Exchange exchange) {
+        return RetryUnit.of(exchange).call;
     }
 
     /** For {@code retryWhile}: the failed call is redelivered. */

@@ -12,6 +12,8 @@ import org.apache.camel.Exchange;
  */
 final class RetryUnit {
 
+    /** The unit's call when it is not the step's own (its output's {@code download}), for the log line; else null. */
+    String call;
     /** Redeliveries that were throttled, and since when (epoch ms; null: not throttled). */
     int throttled;
     Long throttledSince;

@@ -66,7 +66,9 @@ public final class StepFailureHandler implements Processor {
         String stepName = step == null ? "unknown" : step.step();
         int attempts = decider.maximumAttempts();
         if (decision.verdict() == RetryDecision.Verdict.RETRY || decision.verdict() == RetryDecision.Verdict.EXHAUSTED) {
-            LOG.warn("{} Attempt {}/{} failed: {}", where, decision.attempt(), attempts, message);
+            // a step's later call (its output's download) counts its own attempts: the line says which call it was
+            String call = decider.call(exchange);
+            LOG.warn("{} Attempt {}/{} failed{}: {}", where, decision.attempt(), attempts, call == null ? "" : " (" + call + ")", message);
         }
         timeline(step, decision, failure, message);
         switch (decision.verdict()) {

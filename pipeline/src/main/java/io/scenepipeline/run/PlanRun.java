@@ -36,6 +36,9 @@ public final class PlanRun {
     /** The estimated prices of the paid calls this run made (pipeline.max-cost-per-plan counts them). */
     private double committedUsd;
     private volatile String finalVideo;
+    /** Told of each step as it finishes (the metrics count it then, not when its scene ends). */
+    private volatile java.util.function.Consumer<StepRecord> onStepFinished = step -> { };
+    private final java.util.Set<StepRecord> finishedSteps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Who canceled the run (the operator's console or API), or null. */
     private volatile String canceledBy;
 
@@ -107,6 +110,17 @@ public final class PlanRun {
 
     public List<Integer> completedScenes() {
         return scenes.values().stream().filter(SceneResult::complete).map(SceneResult::sceneNumber).toList();
+    }
+
+    public void onStepFinished(java.util.function.Consumer<StepRecord> listener) {
+        this.onStepFinished = listener;
+    }
+
+    /** A step of this run finished (made and journaled, or taken from the journal): said once. */
+    public void stepFinished(StepRecord step) {
+        if (step != null && finishedSteps.add(step)) {
+            onStepFinished.accept(step);
+        }
     }
 
     /** The operator cancels the run: its steps stop at their next call, and the plan goes to the dead letters. */

@@ -103,6 +103,7 @@ public final class Steps {
                 record.finish();
             }
             call(exchange).reused(true);
+            run(exchange).stepFinished(record);
         }
         return entry;
     }
@@ -113,6 +114,7 @@ public final class Steps {
         record.finish();
         StepEntry entry = journaled(record, () -> journal.record(record.journaled(run(exchange).runId(), outputUrl), output));
         record.outputSha256(entry.sha256());
+        run(exchange).stepFinished(record);
         return entry;
     }
 
@@ -125,6 +127,7 @@ public final class Steps {
         StepRecord record = current(exchange);
         if (record != null) {
             record.finish();
+            run(exchange).stepFinished(record);
         }
     }
 
@@ -132,7 +135,9 @@ public final class Steps {
     public static StepEntry complete(Exchange exchange, StepJournal journal, byte[] output, String extension) throws IOException {
         StepRecord record = current(exchange);
         record.finish();
-        return journaled(record, () -> journal.record(record.journaled(run(exchange).runId(), null), output, extension));
+        StepEntry entry = journaled(record, () -> journal.record(record.journaled(run(exchange).runId(), null), output, extension));
+        run(exchange).stepFinished(record);
+        return entry;
     }
 
     /** What a journal's record call does. */

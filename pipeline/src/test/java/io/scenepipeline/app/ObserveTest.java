@@ -127,6 +127,40 @@ class ObserveTest extends PipelineTestSupport {
         }
     }
 
+    @Test
+    void should_count_each_step_as_it_ends_and_show_each_plan_in_flight_with_its_progress() throws Exception {
+        stubHappyProviders();
+        String clip = "videopredictionid000000001";
+        // the pictures are made; the clips keep processing until the test lets them finish
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/predictions/" + clip).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(prediction(clip, "processing", null))));
+        org.apache.camel.builder.NotifyBuilder done = new org.apache.camel.builder.NotifyBuilder(context).fromRoute("inbox")
+                .filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null).whenDone(1).create();
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(inbox.resolve(".midway.tmp"), plan(2));
+        Files.move(inbox.resolve(".midway.tmp"), inbox.resolve("midway.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        // mid-plan: the finished steps are counted already, and the plan shows with its progress and spend
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> samples(get("/observe/metrics").body())
+                .getOrDefault("scene_pipeline_provider_calls_total{outcome=success,provider=replicate,step=text-to-image}", 0.0) == 2.0);
+        Map<String, Double> midway = samples(get("/observe/metrics").body());
+        assertThat(midway).containsEntry("scene_pipeline_plan_scenes{plan=midway}", 2.0)
+                .containsEntry("scene_pipeline_plan_scenes_done{plan=midway}", 0.0)
+                .containsEntry("scene_pipeline_plans_in_flight", 1.0)
+                .containsEntry("scene_pipeline_step_duration_seconds_count{provider=replicate,step=text-to-image}", 2.0);
+        assertThat(midway.get("scene_pipeline_cost_usd_total{model=google/imagen-3,provider=replicate}")).isCloseTo(0.10, within(1e-9));
+        assertThat(midway.get("scene_pipeline_plan_cost_usd{plan=midway}")).isPositive();
+
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/predictions/" + clip).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(prediction(clip, "succeeded", wm.baseUrl() + "/files/out.mp4"))));
+        assertThat(done.matches(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Map<String, Double> after = samples(get("/observe/metrics").body());
+        // once it ended, its progress is gone; each step counted once
+        assertThat(after.keySet()).noneMatch(k -> k.startsWith("scene_pipeline_plan_scenes{"));
+        assertThat(after).containsEntry("scene_pipeline_provider_calls_total{outcome=success,provider=replicate,step=text-to-image}", 2.0)
+                .containsEntry("scene_pipeline_provider_calls_total{outcome=success,provider=replicate,step=image-to-video}", 2.0);
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -190,7 +190,7 @@ class RetryTest extends PipelineTestSupport {
                 .isEqualTo("404 Not Found - The requested resource could not be found.");
         JsonNode invalid = readJson(deadLetter("invalid.error.json"));
         assertThat(invalid.path("stage").asText()).isEqualTo("image-to-video");
-        assertThat(invalid.path("error").asText()).isEqualTo("422 Unprocessable Entity - - input.duration: Must be less than or equal to 12");
+        assertThat(invalid.path("error").asText()).isEqualTo("422 Unprocessable Entity - input.duration: Must be less than or equal to 12");
     }
 
     @Test

@@ -26,6 +26,10 @@ class ProviderErrorsTest {
         assertThat(ProviderErrors.describe(new HttpOperationFailedException("u", 500, "Internal Server Error", null, Map.of(),
                 "{\"detail\":\"Alignment timed out after 120s\"}")))
                 .isEqualTo("500 Internal Server Error - Alignment timed out after 120s");
+        // Replicate's input validation lists its problems as "- field: …" lines (with an empty status text from HTTP/2)
+        assertThat(ProviderErrors.describe(new HttpOperationFailedException("u", 422, "", null, Map.of(),
+                "{\"detail\":\"- input.duration: Must be less than or equal to 12\\n- input.prompt: Required\\n\",\"status\":422}")))
+                .isEqualTo("422 Unprocessable Content - input.duration: Must be less than or equal to 12; input.prompt: Required");
         assertThat(ProviderErrors.describe(new NoHttpResponseException("x failed to respond")))
                 .isEqualTo("Server disconnected without sending a response");
     }

@@ -99,11 +99,12 @@ final class Media {
                 int w = (int) (CLIP_WIDTH * zoom);
                 int h = (int) (CLIP_HEIGHT * zoom);
                 g.drawImage(source, (CLIP_WIDTH - w) / 2, (CLIP_HEIGHT - h) / 2, w, h, null);
+                // the caption along the top: the final video puts the character in the bottom-right corner
                 g.setColor(new Color(0, 0, 0, 140));
-                g.fillRect(0, CLIP_HEIGHT - 28, CLIP_WIDTH, 28);
+                g.fillRect(0, 0, CLIP_WIDTH, 28);
                 g.setColor(Color.WHITE);
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-                g.drawString(String.format("%s  %.1f s", caption, i / (double) fps), 10, CLIP_HEIGHT - 9);
+                g.drawString(String.format("%s  %.1f s", caption, i / (double) fps), 10, 19);
             } finally {
                 g.dispose();
             }
