@@ -110,23 +110,29 @@ public final class HtmlReport {
 
     private static List<Total> totals(PlanRun run, Instant end) {
         int paid = 0;
-        int attempts = 0;
+        int free = 0;
+        int calls = 0;
         int reused = 0;
         for (SceneResult s : run.scenes()) {
             for (StepRecord st : s.steps()) {
-                if (st.reused()) {
-                    reused++;
-                } else if (st.finished()) {
-                    paid++;
-                    attempts += st.attempts();
+                switch (state(st)) {
+                    case "reused" -> reused++;
+                    case "paid" -> paid++;
+                    case "free" -> free++;
+                    default -> {
+                    }
+                }
+                if (!st.reused() && st.finished()) {
+                    calls += st.attempts();
                 }
             }
         }
         long complete = run.scenes().stream().filter(SceneResult::complete).count();
         return List.of(new Total(complete + "/" + run.scenes().size(), "scenes done"),
                 new Total(String.valueOf(paid), "steps paid"),
-                new Total(String.valueOf(attempts - paid), "retries"),
+                new Total(String.valueOf(free), "free (face_rig)"),
                 new Total(String.valueOf(reused), "reused from journal"),
+                new Total(String.valueOf(calls - paid - free), "retries"),
                 new Total(usd(run.costUsd()), "spent"),
                 new Total(seconds(end.toEpochMilli() - run.startedAt().toEpochMilli()), "wall time"));
     }
