@@ -48,4 +48,23 @@ final class DiskWiring {
         }
         return room;
     }
+
+    /**
+     * With face_rig on: new plans wait in the inbox while no face_rig server accepts a connection (looked at every
+     * {@code facerig.watch-interval}), readiness {@code facerig} down meanwhile.
+     */
+    static void faceRig(CamelContext context, Object owner, PipelineSettings settings, IntakeSwitch intake, long everyMs) {
+        if (!settings.steps().faceRigEnabled()) {
+            return;
+        }
+        io.scenepipeline.provider.facerig.FaceRigWatch watch = new io.scenepipeline.provider.facerig.FaceRigWatch(
+                settings.facerig().baseUrls(), intake);
+        watch.start(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner, "facerig-watch"), everyMs);
+        io.scenepipeline.observe.FaceRigHealthCheck check = new io.scenepipeline.observe.FaceRigHealthCheck(watch);
+        context.getRegistry().bind("facerig-health-check", check);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(check);
+        }
+    }
 }

@@ -85,6 +85,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         ProviderBreaker breaker = new ProviderBreaker(settings.breaker(), intakeSwitch);
         registry.bind("providerBreaker", breaker);
         DiskRoom disk = DiskWiring.bind(context, this, settings, cluster == null ? null : cluster.artifacts(), intakeSwitch);
+        DiskWiring.faceRig(context, this, settings, intakeSwitch, new io.scenepipeline.support.SettingsReader(lookup).millis("facerig.watch-interval", 100));
         PipelineMetrics metrics = ObserveWiring.metrics(context, breaker);
         if (cluster != null) {
             ObserveWiring.clusterFigures(context, this, journal);

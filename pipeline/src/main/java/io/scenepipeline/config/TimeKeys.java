@@ -28,6 +28,7 @@ final class TimeKeys {
                 "replicate.response-timeout", "replicate.download-timeout",
                 "elevenlabs.connect-timeout", "elevenlabs.response-timeout",
                 "facerig.connect-timeout", "facerig.response-timeout", "facerig.alignment-timeout", "facerig.export-timeout",
+                "facerig.watch-interval",
                 "assembly.timeout"));
         for (String c : RetrySettings.COMPONENTS) {
             keys.add("retry." + c + ".redeliveryDelay");
