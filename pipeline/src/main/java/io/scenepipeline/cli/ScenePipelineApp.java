@@ -98,6 +98,13 @@ public final class ScenePipelineApp {
             System.out.println(version());
             return EXIT_OK;
         }
+        for (Path plan : cli.plans()) {
+            // said before anything starts (the simulator, the work folder's lock)
+            if (!Files.isRegularFile(plan)) {
+                System.err.println("scene-pipeline: no plan file " + plan + (Files.exists(plan) ? " (not a regular file)" : ""));
+                return EXIT_SETUP;
+            }
+        }
         ProviderSimulator simulator = null;
         try {
             AppProperties props = AppProperties.load(workingDirectory, System.getenv(), System.getProperties());
