@@ -56,4 +56,18 @@ record CliArgs(boolean simulate, boolean once, boolean help, boolean version, bo
         }
         return new CliArgs(simulate, once, help, version, estimate, List.copyOf(plans));
     }
+
+    /** {@code scene-pipeline 0.1.0 (Apache Camel 4.18.0, Java 17.0.13)}. */
+    static String versionLine() {
+        java.util.Properties v = new java.util.Properties();
+        try (java.io.InputStream in = CliArgs.class.getResourceAsStream("/scene-pipeline-version.properties")) {
+            if (in != null) {
+                v.load(in);
+            }
+        } catch (java.io.IOException e) {
+            // the names below say "unknown"
+        }
+        return "scene-pipeline " + v.getProperty("version", "unknown") + " (Apache Camel " + v.getProperty("camel", "unknown")
+                + ", Java " + System.getProperty("java.version") + ")";
+    }
 }

@@ -95,7 +95,7 @@ public final class ScenePipelineApp {
             return EXIT_OK;
         }
         if (cli.version()) {
-            System.out.println(version());
+            System.out.println(CliArgs.versionLine());
             return EXIT_OK;
         }
         for (Path plan : cli.plans()) {
@@ -228,20 +228,6 @@ public final class ScenePipelineApp {
             throw new StartupException(watcher.failure());
         }
         return stats.deadLetteredCount() > 0 ? EXIT_DEAD_LETTERED : EXIT_OK;
-    }
-
-    /** {@code scene-pipeline 0.1.0 (Apache Camel 4.18.0, Java 17.0.13)}. */
-    static String version() {
-        java.util.Properties v = new java.util.Properties();
-        try (java.io.InputStream in = ScenePipelineApp.class.getResourceAsStream("/scene-pipeline-version.properties")) {
-            if (in != null) {
-                v.load(in);
-            }
-        } catch (IOException e) {
-            // the names below say "unknown"
-        }
-        return "scene-pipeline " + v.getProperty("version", "unknown") + " (Apache Camel " + v.getProperty("camel", "unknown")
-                + ", Java " + System.getProperty("java.version") + ")";
     }
 
     /** Copies each plan file into the inbox under a temporary name, then renames it (the inbox never sees half a file). */
