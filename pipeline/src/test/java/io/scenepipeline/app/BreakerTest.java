@@ -85,14 +85,6 @@ class BreakerTest extends PipelineTestSupport {
         assertThat(dir.resolve("work/inflight")).isEmptyDirectory();
     }
 
-    private void drop(String name, String json) throws Exception {
-        Path inbox = dir.resolve("inbox");
-        Files.createDirectories(inbox);
-        Path tmp = inbox.resolve("." + name + ".tmp");
-        Files.writeString(tmp, json, StandardCharsets.UTF_8);
-        Files.move(tmp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-    }
-
     /** Is the inbox's consumer paused (the route itself, and the plans it runs, go on)? */
     private boolean intakePaused() {
         return ((org.apache.camel.support.service.ServiceSupport) context.getRoute("inbox").getConsumer()).isSuspended();

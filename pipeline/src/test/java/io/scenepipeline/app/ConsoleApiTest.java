@@ -6,16 +6,12 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -34,14 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsoleApiTest extends PipelineTestSupport {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private int port;
 
     @Override
     protected Properties extraProperties() {
-        port = freePort();
-        Properties p = new Properties();
-        p.setProperty("camel.management.enabled", "true");
-        p.setProperty("camel.management.port", String.valueOf(port));
+        Properties p = withManagementServer();
         return p;
     }
 
@@ -160,7 +152,7 @@ class ConsoleApiTest extends PipelineTestSupport {
         // no action on a GET
         assertThat(send("GET", "/api/providers/replicate/pause", null, true).statusCode()).isEqualTo(405);
         // a page on another site whose name was rebound to 127.0.0.1 (a raw request: Java's client sets Host itself)
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", managementPort)) {
             socket.getOutputStream().write("GET /api/plans HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
@@ -190,21 +182,13 @@ class ConsoleApiTest extends PipelineTestSupport {
         return out;
     }
 
-    private void drop(String fileName, String json) throws IOException {
-        Path inbox = dir.resolve("inbox");
-        Files.createDirectories(inbox);
-        Path tmp = inbox.resolve("." + fileName + ".tmp");
-        Files.writeString(tmp, json);
-        Files.move(tmp, inbox.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private static JsonNode json(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
         return Json.read(response.body());
     }
 
     private HttpResponse<String> send(String method, String path, String body, boolean console, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (console) {
             b.header("X-Requested-By", "test");
@@ -213,13 +197,5 @@ class ConsoleApiTest extends PipelineTestSupport {
             b.header(headers[i], headers[i + 1]);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -41,15 +41,11 @@ class ConsoleBrowserTest extends PipelineTestSupport {
 
     private static final Path SHOTS = Path.of("target", "console-screenshots");
     private static final String HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>";
-    private int port;
     private WebDriver browser;
 
     @Override
     protected Properties extraProperties() {
-        port = ConsoleApiTest.freePort();
-        Properties p = new Properties();
-        p.setProperty("camel.management.enabled", "true");
-        p.setProperty("camel.management.port", String.valueOf(port));
+        Properties p = withManagementServer();
         return p;
     }
 
@@ -70,7 +66,7 @@ class ConsoleBrowserTest extends PipelineTestSupport {
         wm.stubFor(post(urlPathEqualTo(TTS)).atPriority(2).willReturn(aResponse().withStatus(401).withHeader("Content-Type",
                 "application/json").withBody("{\"detail\":{\"status\":\"invalid_api_key\",\"message\":\"Invalid API key\"}}")));
         drop("moving.json", plan(2).replace("\"Test plan\"", "\"" + HOSTILE.replace("\"", "\\\"") + "\""));
-        browser.get("http://127.0.0.1:" + port + "/console/");
+        browser.get("http://127.0.0.1:" + managementPort + "/console/");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
         // running: the plan is listed, its clip's attempt runs
@@ -126,14 +122,6 @@ class ConsoleBrowserTest extends PipelineTestSupport {
         Files.createDirectories(SHOTS);
         File png = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private void drop(String fileName, String json) throws IOException {
-        Path inbox = dir.resolve("inbox");
-        Files.createDirectories(inbox);
-        Path tmp = inbox.resolve("." + fileName + ".tmp");
-        Files.writeString(tmp, json);
-        Files.move(tmp, inbox.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static WebDriver browser() {

@@ -15,14 +15,10 @@ class ConsoleTokenTest extends PipelineTestSupport {
 
     private static final String SECRET = "console-token-7f3a9c";
     private final HttpClient http = HttpClient.newHttpClient();
-    private int port;
 
     @Override
     protected Properties extraProperties() {
-        port = ConsoleApiTest.freePort();
-        Properties p = new Properties();
-        p.setProperty("camel.management.enabled", "true");
-        p.setProperty("camel.management.port", String.valueOf(port));
+        Properties p = withManagementServer();
         p.setProperty("management.token", SECRET);
         return p;
     }
@@ -46,7 +42,7 @@ class ConsoleTokenTest extends PipelineTestSupport {
     }
 
     private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             b.header("Authorization", authorization);

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,12 +107,6 @@ class DiskSpaceTest extends PipelineTestSupport {
     private int paidCalls() {
         return wm.findAll(postRequestedFor(urlPathEqualTo(IMAGEN))).size() + wm.findAll(postRequestedFor(urlPathEqualTo(SEEDANCE))).size()
                 + wm.findAll(postRequestedFor(urlPathEqualTo(TTS))).size();
-    }
-
-    private Path drop(String name, String json) throws Exception {
-        Path inbox = Files.createDirectories(dir.resolve("inbox"));
-        Path tmp = Files.writeString(inbox.resolve("." + name + ".tmp"), json);
-        return Files.move(tmp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
 }

@@ -10,9 +10,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
@@ -32,7 +29,7 @@ class FaceRigWatchTest extends PipelineTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        port = ConsoleApiTest.freePort();
+        port = freePort();
         Properties p = new Properties();
         p.setProperty("facerig.base-url", "http://127.0.0.1:" + port);
         p.setProperty("facerig.watch-interval", "100ms");
@@ -52,9 +49,7 @@ class FaceRigWatchTest extends PipelineTestSupport {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> facerigReadiness() == HealthCheck.State.DOWN);
         NotifyBuilder done = new NotifyBuilder(context).fromRoute("inbox").filter(e -> e.getProperty("CamelSplitIndex") == null)
                 .whenDone(1).create();
-        Path inbox = Files.createDirectories(dir.resolve("inbox"));
-        Files.writeString(inbox.resolve(".held.tmp"), plan(1));
-        Files.move(inbox.resolve(".held.tmp"), inbox.resolve("held.json"), StandardCopyOption.ATOMIC_MOVE);
+        drop("held.json", plan(1));
 
         // face_rig comes up (the same answers as the stubs on the providers' server)
         faceRig = new WireMockServer(wireMockConfig().port(port));

@@ -3,7 +3,6 @@ package io.scenepipeline.app;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,15 +27,9 @@ import static org.assertj.core.api.Assertions.within;
 class ObserveTest extends PipelineTestSupport {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private int port;
-
     @Override
     protected Properties extraProperties() {
-        port = freePort();
-        Properties p = new Properties();
-        p.setProperty("camel.management.enabled", "true");
-        p.setProperty("camel.management.port", String.valueOf(port));
-        return p;
+        return withManagementServer();
     }
 
     @Test
@@ -136,9 +129,7 @@ class ObserveTest extends PipelineTestSupport {
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(prediction(clip, "processing", null))));
         org.apache.camel.builder.NotifyBuilder done = new org.apache.camel.builder.NotifyBuilder(context).fromRoute("inbox")
                 .filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null).whenDone(1).create();
-        Path inbox = Files.createDirectories(dir.resolve("inbox"));
-        Files.writeString(inbox.resolve(".midway.tmp"), plan(2));
-        Files.move(inbox.resolve(".midway.tmp"), inbox.resolve("midway.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        drop("midway.json", plan(2));
 
         // mid-plan: the finished steps are counted already, and the plan shows with its progress and spend
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> samples(get("/observe/metrics").body())
@@ -162,7 +153,7 @@ class ObserveTest extends PipelineTestSupport {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -180,13 +171,5 @@ class ObserveTest extends PipelineTestSupport {
             out.put(m.group(1) + labels, Double.parseDouble(m.group(3)));
         }
         return out;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -100,6 +100,35 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         return new Properties();
     }
 
+    /** The management server's port, when {@link #withManagementServer} turned it on; else 0. */
+    int managementPort;
+
+    /** Settings that turn the management server (health, metrics, the console) on, on a free port of loopback. */
+    Properties withManagementServer() {
+        managementPort = freePort();
+        Properties p = new Properties();
+        p.setProperty("camel.management.enabled", "true");
+        p.setProperty("camel.management.port", String.valueOf(managementPort));
+        return p;
+    }
+
+    /** A port nothing listens on now. */
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Drops a plan into the inbox (atomically) without waiting for it. */
+    Path drop(String fileName, String json) throws IOException {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Path tmp = inbox.resolve("." + fileName + ".tmp");
+        Files.writeString(tmp, json, StandardCharsets.UTF_8);
+        return Files.move(tmp, inbox.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** Drops a plan into the inbox (atomically) and waits until the inbox route has finished with it. */
     void runPlan(String fileName, String json) throws IOException {
         runPlan(fileName, json.getBytes(StandardCharsets.UTF_8));
