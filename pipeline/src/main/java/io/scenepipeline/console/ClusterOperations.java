@@ -29,11 +29,20 @@ public final class ClusterOperations implements Operations {
         this.shared = shared;
     }
 
-    /** Once a second: publish this node's running plans, carry out the cancels asked of them, read the pauses. */
+    /** Whole views (every scene's timeline) are published every this many ticks; summaries every tick. */
+    static final int WHOLE_EVERY = 5;
+    private int ticks;
+
+    /**
+     * Once a second: publish this node's running plans (their summaries; every fifth second their whole views, which a
+     * plan of hundreds of scenes makes large), carry out the cancels asked of them, read the pauses.
+     */
     public void tick() {
-        Map<String, String> views = new LinkedHashMap<>();
+        boolean whole = ticks++ % WHOLE_EVERY == 0;
+        Map<String, JdbcConsoleState.Live> views = new LinkedHashMap<>();
         for (PlanRun run : local.all()) {
-            views.put(run.planId(), Json.write(PlanViews.live(run, shared.node())));
+            views.put(run.planId(), new JdbcConsoleState.Live(Json.write(PlanViews.summary(run, shared.node())),
+                    whole ? Json.write(PlanViews.live(run, shared.node())) : null));
         }
         for (JdbcConsoleState.CancelAsk ask : shared.refresh(views)) {
             PlanRun run = local.get(ask.planId());
@@ -47,9 +56,9 @@ public final class ClusterOperations implements Operations {
     @Override
     public List<ObjectNode> running() {
         List<ObjectNode> all = new ArrayList<>();
-        local.all().forEach(r -> all.add(PlanViews.live(r, shared.node())));
+        local.all().forEach(r -> all.add(PlanViews.summary(r, shared.node())));
         try {
-            for (String view : shared.othersLive()) {
+            for (String view : shared.othersLive(null)) {
                 JsonNode n = Json.read(view);
                 if (n instanceof ObjectNode o) {
                     all.add(o);
@@ -60,6 +69,20 @@ public final class ClusterOperations implements Operations {
         }
         all.sort(Comparator.comparing((ObjectNode n) -> n.path("started_at").asText("")).reversed());
         return all;
+    }
+
+    @Override
+    public java.util.Optional<ObjectNode> live(String planId) {
+        PlanRun run = local.get(planId);
+        if (run != null) {
+            return java.util.Optional.of(PlanViews.live(run, shared.node()));
+        }
+        try {
+            return shared.othersLive(planId).stream().map(Json::read).filter(ObjectNode.class::isInstance).map(ObjectNode.class::cast)
+                    .findFirst();
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     @Override

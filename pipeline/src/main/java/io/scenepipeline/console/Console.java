@@ -23,7 +23,7 @@ public final class Console {
     public static ConsoleServer server(String token, Folders folders, Operations operations, PlanParser parser, CostEstimate costs,
                                        long maxPlanBytes, ProviderViews.Sources providers) {
         DeadLetterViews letters = new DeadLetterViews(folders.deadLetter());
-        PlanViews plans = new PlanViews(folders.inbox(), folders.outbox(), letters, operations::running);
+        PlanViews plans = new PlanViews(folders.inbox(), folders.outbox(), letters, operations::running, operations::live);
         Redrives redrives = new Redrives(folders.inbox(), parser, costs, maxPlanBytes);
         return new ConsoleServer(token, new ConsoleApi(operations, plans, letters, redrives, new ProviderViews(providers)));
     }

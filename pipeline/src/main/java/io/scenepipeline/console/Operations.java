@@ -16,8 +16,11 @@ public interface Operations {
     /** What became of a cancel. */
     enum Cancel { CANCELED, ALREADY, NOT_RUNNING }
 
-    /** Every running plan's live view (with its timeline), newest first. */
+    /** Every running plan's summary (progress, spend, each provider's activity; no scenes), newest first. */
     List<ObjectNode> running();
+
+    /** One running plan's whole view, with every scene's steps and timelines. */
+    java.util.Optional<ObjectNode> live(String planId);
 
     /** Cancels the running plan {@code planId} (wherever it runs). */
     Cancel cancel(String planId, String by);
@@ -30,7 +33,12 @@ public interface Operations {
         return new Operations() {
             @Override
             public List<ObjectNode> running() {
-                return running.all().stream().map(r -> PlanViews.live(r, null)).toList();
+                return running.all().stream().map(r -> PlanViews.summary(r, null)).toList();
+            }
+
+            @Override
+            public java.util.Optional<ObjectNode> live(String planId) {
+                return java.util.Optional.ofNullable(running.get(planId)).map(r -> PlanViews.live(r, null));
             }
 
             @Override

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scenepipeline.run.PlanRun;
-import io.scenepipeline.run.RunningPlans;
+import io.scenepipeline.run.SceneResult;
+import io.scenepipeline.run.StepRecord;
+import io.scenepipeline.run.StepTimeline;
 import io.scenepipeline.support.Json;
 
 import java.io.IOException;
@@ -36,14 +38,20 @@ final class PlanViews {
     private final Path outbox;
     private final DeadLetterViews deadLetters;
     private final Supplier<List<ObjectNode>> running;
+    private final java.util.function.Function<String, Optional<ObjectNode>> detailOfRunning;
     /** Summaries of manifests by file, kept while the file is unchanged. */
     private final Map<Path, Cached> manifests = new ConcurrentHashMap<>();
 
     private record Cached(FileTime modified, ObjectNode summary) {
     }
 
-    /** @param running the running plans' views (this node's, or in cluster mode every node's) */
-    PlanViews(Path inbox, Path outbox, DeadLetterViews deadLetters, Supplier<List<ObjectNode>> running) {
+    /**
+     * @param running         the running plans' summaries (this node's, or in cluster mode every node's)
+     * @param detailOfRunning a running plan's whole view, by its id
+     */
+    PlanViews(Path inbox, Path outbox, DeadLetterViews deadLetters, Supplier<List<ObjectNode>> running,
+              java.util.function.Function<String, Optional<ObjectNode>> detailOfRunning) {
+        this.detailOfRunning = detailOfRunning;
         this.inbox = inbox;
         this.outbox = outbox;
         this.deadLetters = deadLetters;
@@ -52,6 +60,16 @@ final class PlanViews {
 
     /** A running plan as the console shows it: its summary and every scene's steps with their timelines. */
     static ObjectNode live(PlanRun run, String node) {
+        ObjectNode view = summary(run, node);
+        view.set("scenes", Json.MAPPER.valueToTree(run.scenes()));
+        return view;
+    }
+
+    /**
+     * A running plan's summary, without its scenes (a plan of hundreds of scenes is a large view): its progress, its
+     * spend, and per provider its calls in flight and its steps waiting, by what they wait for (the providers' panel).
+     */
+    static ObjectNode summary(PlanRun run, String node) {
         ObjectNode view = Json.MAPPER.createObjectNode();
         view.put("plan_id", run.planId());
         view.put("title", run.plan().title());
@@ -66,7 +84,25 @@ final class PlanViews {
         if (node != null) {
             view.put("node", node);
         }
-        view.set("scenes", Json.MAPPER.valueToTree(run.scenes()));
+        ObjectNode activity = view.putObject("activity");
+        for (SceneResult scene : run.scenes()) {
+            for (StepRecord step : scene.steps()) {
+                StepTimeline.Span attempt = step.timeline().running();
+                StepTimeline.Span wait = step.timeline().waiting();
+                if (attempt == null && wait == null) {
+                    continue;
+                }
+                ObjectNode p = activity.has(step.provider()) ? (ObjectNode) activity.get(step.provider()) : activity.putObject(step.provider());
+                if (attempt != null) {
+                    p.put("in_flight", p.path("in_flight").asInt() + 1);
+                }
+                if (wait != null) {
+                    ObjectNode waiting = p.has("waiting") ? (ObjectNode) p.get("waiting") : p.putObject("waiting");
+                    waiting.put(wait.outcome(), waiting.path(wait.outcome()).asInt() + 1);
+                }
+            }
+        }
+        view.put("at", run.startedAt().toString());
         return view;
     }
 
@@ -74,7 +110,7 @@ final class PlanViews {
     List<ObjectNode> list(String status, int limit) throws IOException {
         List<ObjectNode> all = new ArrayList<>();
         if (status == null || status.equals(RUNNING)) {
-            running.get().forEach(r -> all.add(summary(r)));
+            all.addAll(running.get());
         }
         if (status == null || status.equals(WAITING)) {
             all.addAll(waiting());
@@ -89,12 +125,11 @@ final class PlanViews {
         return all.size() > limit ? all.subList(0, limit) : all;
     }
 
-    /** One plan with its timeline: running here, else finished, else dead-lettered (its newest dead letter). */
+    /** One plan with its timeline: running, else finished, else dead-lettered (its newest dead letter). */
     Optional<ObjectNode> detail(String planId) throws IOException {
-        for (ObjectNode r : running.get()) {
-            if (planId.equals(r.path("plan_id").asText())) {
-                return Optional.of(r);
-            }
+        Optional<ObjectNode> live = detailOfRunning.apply(planId);
+        if (live.isPresent()) {
+            return live;
         }
         if (DeadLetterViews.SAFE_NAME.matcher(planId).matches()) {
             Path manifest = outbox.resolve(planId).resolve("manifest.json");
@@ -107,13 +142,6 @@ final class PlanViews {
             }
         }
         return deadLetters.newestOf(planId).map(DeadLetterViews.Letter::detail);
-    }
-
-    private static ObjectNode summary(ObjectNode full) {
-        ObjectNode s = full.deepCopy();
-        s.remove("scenes");
-        s.put("at", full.path("started_at").asText(""));
-        return s;
     }
 
     private List<ObjectNode> waiting() throws IOException {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Each provider as the console shows it: calls in flight and steps waiting (from the running plans' timelines), retries
+ * Each provider as the console shows it: calls in flight and steps waiting (from the running plans' summaries), retries
  * and 429s so far, the pace the account's limits set, the breaker, the retry budget left, what was spent today, and
  * whether (and by whom) it is paused.
  */
@@ -47,25 +47,12 @@ public final class ProviderViews {
         n.put("name", name);
         int inFlight = 0;
         ObjectNode waiting = Json.MAPPER.createObjectNode();
+        // each running plan's summary says what its steps of each provider do now
         for (ObjectNode plan : running) {
-            for (JsonNode scene : plan.path("scenes")) {
-                for (JsonNode step : scene.path("steps")) {
-                    if (!stepProvider.equals(step.path("provider").asText())) {
-                        continue;
-                    }
-                    for (JsonNode span : step.path("timeline")) {
-                        if (span.has("end")) {
-                            continue;
-                        }
-                        if ("attempt".equals(span.path("kind").asText())) {
-                            inFlight++;
-                        } else {
-                            String what = span.path("outcome").asText("wait");
-                            waiting.put(what, waiting.path(what).asInt() + 1);
-                        }
-                    }
-                }
-            }
+            JsonNode activity = plan.path("activity").path(stepProvider);
+            inFlight += activity.path("in_flight").asInt();
+            activity.path("waiting").fields().forEachRemaining(w -> waiting.put(w.getKey(), waiting.path(w.getKey()).asInt()
+                    + w.getValue().asInt()));
         }
         n.put("in_flight", inFlight);
         n.set("waiting", waiting);

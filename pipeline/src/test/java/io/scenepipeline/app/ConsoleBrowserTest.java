@@ -70,9 +70,15 @@ class ConsoleBrowserTest extends PipelineTestSupport {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
         // running: the plan is listed, its clip's attempt runs
-        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr.plan[data-plan-id='moving']")));
-        assertThat(row.getAttribute("data-status")).isEqualTo("running");
-        row.click();
+        By row = By.cssSelector("tr.plan[data-plan-id='moving']");
+        wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        // the list is drawn again every second: the row is clicked as it is then
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            WebElement r = d.findElement(row);
+            assertThat(r.getAttribute("data-status")).isEqualTo("running");
+            r.click();
+            return true;
+        });
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-title"), "moving"));
         // the hostile title is text on the page, not markup: no alert, no extra script or image
         assertThat(browser.findElement(By.id("detail-title")).getText()).contains(HOSTILE);

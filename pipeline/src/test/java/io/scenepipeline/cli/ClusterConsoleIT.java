@@ -48,7 +48,9 @@ class ClusterConsoleIT extends ClusterTestSupport {
         });
         String onTwo = count(two, "plan=cluster-1 Starting") > 0 ? "cluster-1" : "cluster-2";
         assertThat(count(two, "plan=" + onTwo + " Starting")).isOne();
-        assertThat(get(apiOne + "/api/plans/" + onTwo).path("scenes")).hasSize(SCENES);
+        // the other node's whole view (every scene's timeline) is published every few seconds
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+                .until(() -> get(apiOne + "/api/plans/" + onTwo).path("scenes").size() == SCENES);
 
         // canceled from node one, carried out by node two
         assertThat(post(apiOne + "/api/plans/" + onTwo + "/cancel", "{\"by\": \"ops\"}").statusCode()).isEqualTo(202);

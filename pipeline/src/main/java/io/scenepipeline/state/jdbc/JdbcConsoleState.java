@@ -27,6 +27,10 @@ public final class JdbcConsoleState implements Pauses {
     /** A node's live views older than this are not shown (it stopped, died or stands still). */
     static final long STALE_MS = 5000;
 
+    /** A running plan as published: its summary (JSON), and its whole view (JSON) or null to keep the last one. */
+    public record Live(String summary, String view) {
+    }
+
     /** A cancel asked of a plan: by whom, and when (only runs started before it are canceled). */
     public record CancelAsk(String planId, String by, Instant at) {
     }
@@ -80,15 +84,17 @@ public final class JdbcConsoleState implements Pauses {
      * Once a second on each node: publishes its running plans' views (plan id → JSON), takes back the ones that ended,
      * reads the pauses, and returns the cancels asked (older ones are forgotten after a minute).
      */
-    public List<CancelAsk> refresh(Map<String, String> views) {
+    public List<CancelAsk> refresh(Map<String, Live> views) {
         try {
             List<CancelAsk> asks = db.once(c -> {
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO console_live (node, plan_id, view) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (node, plan_id) DO UPDATE SET view = excluded.view, updated_at = now()")) {
-                    for (Map.Entry<String, String> v : views.entrySet()) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO console_live (node, plan_id, summary, view) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (node, plan_id) DO UPDATE SET summary = excluded.summary,"
+                        + " view = COALESCE(excluded.view, console_live.view), updated_at = now()")) {
+                    for (Map.Entry<String, Live> v : views.entrySet()) {
                         s.setString(1, node);
                         s.setString(2, v.getKey());
-                        s.setString(3, v.getValue());
+                        s.setString(3, v.getValue().summary());
+                        s.setString(4, v.getValue().view());
                         s.addBatch();
                     }
                     s.executeBatch();
@@ -126,16 +132,25 @@ public final class JdbcConsoleState implements Pauses {
         }
     }
 
-    /** The running plans' views of the other nodes (JSON), fresh within {@link #STALE_MS}. */
-    public List<String> othersLive() {
+    /**
+     * The other nodes' running plans (JSON), fresh within {@link #STALE_MS}: every plan's summary when {@code planId} is
+     * null, else that plan's whole view (as published within the last few seconds; its summary until the first one is).
+     */
+    public List<String> othersLive(String planId) {
         return db.once(c -> {
             List<String> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT view FROM console_live WHERE node <> ? AND updated_at > now() - ? * interval '1 millisecond'")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + (planId == null ? "summary" : "COALESCE(view, summary)") + " FROM console_live"
+                    + " WHERE node <> ? AND updated_at > now() - ? * interval '1 millisecond'" + (planId == null ? "" : " AND plan_id = ?"))) {
                 s.setString(1, node);
                 s.setLong(2, STALE_MS);
+                if (planId != null) {
+                    s.setString(3, planId);
+                }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        out.add(rs.getString(1));
+                        if (rs.getString(1) != null) {
+                            out.add(rs.getString(1));
+                        }
                     }
                 }
             }

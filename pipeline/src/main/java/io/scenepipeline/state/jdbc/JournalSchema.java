@@ -57,7 +57,7 @@ public final class JournalSchema {
                 + " paused_at TIMESTAMPTZ NOT NULL DEFAULT now())",
         "CREATE TABLE IF NOT EXISTS console_cancels (plan_id TEXT PRIMARY KEY, canceled_by TEXT NOT NULL,"
                 + " asked_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-        "CREATE TABLE IF NOT EXISTS console_live (node TEXT NOT NULL, plan_id TEXT NOT NULL, view TEXT NOT NULL,"
+        "CREATE TABLE IF NOT EXISTS console_live (node TEXT NOT NULL, plan_id TEXT NOT NULL, summary TEXT NOT NULL, view TEXT,"
                 + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (node, plan_id))",
     };
 
