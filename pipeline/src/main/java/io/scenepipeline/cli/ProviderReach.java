@@ -1,13 +1,12 @@
 package io.scenepipeline.cli;
 
 import io.scenepipeline.config.PipelineSettings;
+import io.scenepipeline.provider.facerig.FaceRigWatch;
 import io.scenepipeline.support.log.Logs;
 import org.slf4j.Logger;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -27,7 +26,6 @@ import java.util.List;
 final class ProviderReach {
 
     private static final Logger LOG = Logs.of(ProviderReach.class);
-    private static final int CONNECT_MS = 2000;
     private static final Duration HEALTH = Duration.ofSeconds(3);
 
     private ProviderReach() {
@@ -53,7 +51,7 @@ final class ProviderReach {
     private static void faceRig(List<URI> servers, List<String> problems) {
         List<URI> down = new ArrayList<>();
         for (URI server : servers) {
-            if (!connects(server)) {
+            if (!FaceRigWatch.connects(server)) {
                 down.add(server);
             } else if (!healthy(server)) {
                 LOG.warn("face_rig server {} accepts connections but did not answer GET /health within {} s (busy with a call, or not "
@@ -67,15 +65,6 @@ final class ProviderReach {
         } else if (!down.isEmpty()) {
             LOG.warn("face_rig server(s) {} do not answer (facerig.base-url); the other {} take their calls",
                     String.join(", ", down.stream().map(URI::toString).toList()), servers.size() - down.size());
-        }
-    }
-
-    private static boolean connects(URI server) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(server.getHost(), port(server)), CONNECT_MS);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -98,9 +87,5 @@ final class ProviderReach {
         } catch (UnknownHostException e) {
             problems.add(key + ": cannot resolve " + url.getHost() + " (no network or DNS here?)");
         }
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 }

@@ -218,14 +218,7 @@ final class PlanViews {
 
     /** The JSON in {@code file}, or a missing node when it is not JSON (never trusted further than that). */
     static JsonNode readJson(Path file) {
-        try {
-            if (Files.size(file) > 64L << 20) {
-                return Json.MAPPER.missingNode();
-            }
-            return Json.MAPPER.readTree(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            return Json.MAPPER.missingNode();
-        }
+        return Json.readFile(file, 64L << 20);
     }
 
     static ArrayNode array(List<ObjectNode> nodes) {

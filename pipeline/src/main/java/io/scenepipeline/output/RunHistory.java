@@ -112,15 +112,8 @@ public final class RunHistory {
         return e;
     }
 
-    /** The JSON in {@code file}, or a missing node (absent, too large, not JSON: an earlier run is not trusted further). */
+    /** An earlier run's file, read as untrusted (absent, too large or not JSON: a missing node). */
     private static JsonNode read(Path file) {
-        try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MOST_BYTES) {
-                return Json.MAPPER.missingNode();
-            }
-            return Json.MAPPER.readTree(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            return Json.MAPPER.missingNode();
-        }
+        return Json.readFile(file, MOST_BYTES);
     }
 }

@@ -43,6 +43,22 @@ public final class Json {
     }
 
     /** Parses a provider's answer; a body that is not JSON becomes a {@link MalformedResponseException}. */
+    /**
+     * The JSON in {@code file} read as untrusted: a missing node when it is absent, not a regular file, larger than
+     * {@code maxBytes} or not JSON.
+     */
+    public static JsonNode readFile(java.nio.file.Path file, long maxBytes) {
+        try {
+            if (!java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || java.nio.file.Files.size(file) > maxBytes) {
+                return MAPPER.missingNode();
+            }
+            return MAPPER.readTree(file.toFile());
+        } catch (java.io.IOException | RuntimeException e) {
+            return MAPPER.missingNode();
+        }
+    }
+
     public static JsonNode readResponse(String provider, String text) {
         try {
             JsonNode node = MAPPER.readTree(text == null ? "" : text);

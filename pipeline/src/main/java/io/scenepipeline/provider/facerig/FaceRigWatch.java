@@ -62,7 +62,8 @@ public final class FaceRigWatch {
         }
     }
 
-    private static boolean connects(URI server) {
+    /** Whether {@code server} accepts a TCP connection within 2 s (a busy face_rig server does; a stopped one does not). */
+    public static boolean connects(URI server) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(server.getHost(), server.getPort() > 0 ? server.getPort()
                     : "https".equalsIgnoreCase(server.getScheme()) ? 443 : 80), CONNECT_MS);
